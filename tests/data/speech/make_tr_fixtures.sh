@@ -11,7 +11,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 speak() {  # name voice wpm text
     "$PY" tr_espeak_words.py "$2" "$3" "$4" "$tmp/$1.wav" "$1.json"
-    sox "$tmp/$1.wav" -r 16000 -c 1 -b 16 "$1.wav"
+    sox -R -D "$tmp/$1.wav" -r 16000 -c 1 -b 16 "$1.wav"
 }
 
 speak tr_teachback_us en-us 160 \
@@ -26,8 +26,8 @@ speak tr_clinic_us en-us 170 \
   "At the deal clinic we practiced the cold call opener, a Socratic question, and a short teach-back on the new messaging."
 
 # No speech at all: digital silence, and noise (pink noise plus a low hum), 16 kHz mono.
-sox -n -r 16000 -c 1 -b 16 tr_silence.wav trim 0 6
-sox -n -r 16000 -c 1 -b 16 tr_noise.wav synth 6 pinknoise vol 0.25 synth 6 sine mix 60 vol 0.9
+sox -R -D -n -r 16000 -c 1 -b 16 tr_silence.wav trim 0 6
+sox -R -n -r 16000 -c 1 -b 16 tr_noise.wav synth 6 pinknoise vol 0.25 synth 6 sine mix 60 vol 0.9
 
 # A crash-recovered take: fragmented MP4 (AAC) cut off after about 60% of its bytes, so the
 # container ends mid-fragment.  The transcriber must return the first part of the speech.

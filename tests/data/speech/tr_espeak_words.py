@@ -74,7 +74,10 @@ def speak(voice: str, wpm: int, text: str) -> tuple[int, bytes, list[dict]]:
     words = []
     for k, (pos, length, ms) in enumerate(events):
         end_ms = events[k + 1][2] if k + 1 < len(events) else total_ms
-        word = text.encode()[pos - 1 : pos - 1 + length].decode(errors="replace")
+        # the event covers part of a hyphenated word ("teach" of "teach-back"): take the whole
+        # whitespace-delimited word, without surrounding punctuation
+        raw = text.encode()[pos - 1:].decode(errors="replace").split()[0] if text[pos - 1:].strip() else ""
+        word = raw.strip(".,;:!?\"'()")
         words.append({"word": word, "start": round(ms / 1000, 3), "end": round(end_ms / 1000, 3)})
     return rate, pcm, words
 
