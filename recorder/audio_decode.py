@@ -110,7 +110,10 @@ def decode_audio(path: str | os.PathLike, sample_rate: int = SAMPLE_RATE,
         detail = "; ".join(problems) if problems else "no audio frames"
         raise AudioDecodeError(f"{path}: no decodable audio ({detail})")
     pcm = np.concatenate(chunks).astype(np.float32) / 32768.0
-    if declared and len(pcm) / sample_rate < declared - 0.25:
+    short = _wav_shortfall(path)
+    if short:
+        problems.append(short)
+    elif declared and len(pcm) / sample_rate < declared - 0.25:
         problems.append(f"audio ends at {len(pcm) / sample_rate:.2f}s of the {declared:.2f}s the file declares")
     return DecodedAudio(samples=pcm, sample_rate=sample_rate, damaged=bool(problems), problems=problems)
 
@@ -121,6 +124,30 @@ def _append(chunks: list[np.ndarray], resampler: av.AudioResampler, frame, probl
             chunks.append(out.to_ndarray().reshape(-1))
     except (av.FFmpegError, ValueError) as e:
         problems.append(f"resample failed: {_reason(e)}")
+
+
+def _wav_shortfall(path: str) -> str | None:
+    """For a RIFF/WAVE file, say so if its data chunk promises more bytes than the file holds
+    (FFmpeg quietly trims the duration to the file size)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return None
+            size = os.fstat(f.fileno()).st_size
+            while True:
+                hdr = f.read(8)
+                if len(hdr) < 8:
+                    return None
+                cid, n = hdr[:4], int.from_bytes(hdr[4:], "little")
+                if cid == b"data":
+                    have = size - f.tell()
+                    if n != 0xFFFFFFFF and have < n:
+                        return f"file ends after {have} of the {n} data bytes its WAV header declares"
+                    return None
+                f.seek(n + (n & 1), 1)
+    except OSError:
+        return None
 
 
 def _pts(packet) -> str:

@@ -1,0 +1,166 @@
+"""The transcription engine on the real bundled tiny.en and the espeak-ng fixtures (issue #4)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from recorder.audio_decode import AudioDecodeError, decode_audio
+from recorder.transcriber import (ModelNotFoundError, Transcriber, bias_kwargs, bundled_model_dir,
+                                  check_model_dir, resolve_model)
+from scoring.terms import TimedWord, VocabTerm, find_terms, vocabulary_phrases
+
+SPEECH = Path(__file__).parent / "data" / "speech"
+CLIPS = ["tr_teachback_us", "tr_champion_gb", "tr_outreach_f3", "tr_roleplay_m7", "tr_clinic_us"]
+VOCAB = [VocabTerm(t) for t in (
+    "teach-back", "Socratic question", "reframe", "champion", "economic buyer", "cold call",
+    "email outreach", "deal clinic", "new messaging", "discovery call", "call to action")]
+PHRASES = vocabulary_phrases(VOCAB, with_inflections=True)
+
+
+def norm_words(text: str) -> list[str]:
+    text = re.sub(r"[-]", " ", text.lower())
+    return [t for t in (re.sub(r"[^a-z0-9']+", "", w) for w in text.split()) if t]
+
+
+def wer(ref: str, hyp: str) -> float:
+    r = norm_words(ref)
+    return Levenshtein.distance(r, norm_words(hyp)) / len(r)
+
+
+def script(name: str) -> dict:
+    return json.loads((SPEECH / f"{name}.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def transcriber():
+    return Transcriber(threads=2)
+
+
+@pytest.fixture(scope="module")
+def transcripts(transcriber):
+    """Each speech clip transcribed once with vocabulary biasing (shared by the tests below)."""
+    return {name: transcriber.transcribe_all(SPEECH / f"{name}.wav", PHRASES) for name in CLIPS}
+
+
+def test_bundled_model_directory_is_found_and_complete():
+    d = bundled_model_dir()
+    assert d.name == "model" and (d / "model.bin").is_file()
+    assert resolve_model(None) == (str(d), True)
+    assert resolve_model("base.en") == ("base.en", False)
+
+
+def test_incomplete_model_directory_names_what_is_missing(tmp_path):
+    src = bundled_model_dir()
+    for f in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        os.symlink(src / f, tmp_path / f)
+    with pytest.raises(ModelNotFoundError, match="missing model.bin"):
+        check_model_dir(tmp_path)
+    (tmp_path / "model.bin").write_bytes(b"")
+    with pytest.raises(ModelNotFoundError, match="empty model.bin"):
+        Transcriber(model=str(tmp_path))
+    with pytest.raises(ModelNotFoundError, match="does not exist"):
+        Transcriber(model=str(tmp_path / "nope"))
+
+
+def test_bias_kwargs_modes():
+    assert bias_kwargs(["reframe", "Reframe", " champion "]) == {"initial_prompt": "Glossary: reframe, champion."}
+    assert bias_kwargs(["reframe"], "hotwords") == {"hotwords": "reframe"}
+    assert bias_kwargs(["reframe"], "none") == {} and bias_kwargs([], "both") == {}
+    long = bias_kwargs([f"term number {i}" for i in range(200)])["initial_prompt"]
+    assert len(long) < 700 and long.endswith(".")
+
+
+@pytest.mark.parametrize("name", CLIPS)
+def test_word_error_rate_on_clear_synthetic_speech(transcripts, name):
+    tr = transcripts[name]
+    assert tr.segments, "no segments"
+    assert wer(script(name)["text"], tr.text) <= 0.25, tr.text
+
+
+def test_overall_word_error_rate_at_most_15_percent(transcripts):
+    errors = sum(Levenshtein.distance(norm_words(script(n)["text"]), norm_words(transcripts[n].text))
+                 for n in CLIPS)
+    total = sum(len(norm_words(script(n)["text"])) for n in CLIPS)
+    assert errors / total <= 0.15
+
+
+@pytest.mark.parametrize("name", CLIPS)
+def test_spoken_terms_are_found_at_the_right_times(transcripts, name):
+    ref_words = [TimedWord(w["start"], w["end"], w["word"]) for w in script(name)["words"]]
+    expected = find_terms(ref_words, VOCAB)
+    assert expected, "fixture speaks no vocabulary term"
+    got = find_terms(transcripts[name].words, VOCAB)
+    for e in expected:
+        near = [h for h in got if h.term == e.term and abs(h.start - e.start) <= 0.5]
+        assert near, f"{e.term!r} spoken at {e.start:.2f}s not found; got {[(h.term, h.start) for h in got]}"
+
+
+def test_segments_have_ordered_word_timestamps(transcripts):
+    for tr in transcripts.values():
+        for seg in tr.segments:
+            assert seg.words and seg.start <= seg.words[0].start + 0.01
+            assert all(a.start <= b.start for a, b in zip(seg.words, seg.words[1:]))
+            assert all(0 <= w.probability <= 1 for w in seg.words)
+        assert tr.segments[-1].end <= tr.duration + 0.1
+
+
+def test_segments_are_yielded_one_by_one(transcriber):
+    gen = transcriber.transcribe(SPEECH / "tr_champion_gb.wav", PHRASES)
+    first = next(gen)
+    assert first.text and first.index == 0
+    gen.close()
+
+
+@pytest.mark.parametrize("name", ["tr_silence", "tr_noise"])
+@pytest.mark.parametrize("vad", [True, False])
+def test_silence_and_noise_give_no_text(name, vad):
+    t = Transcriber(vad=vad)  # without VAD the no-speech and stock-phrase guards must hold alone
+    tr = t.transcribe_all(SPEECH / f"{name}.wav", PHRASES)
+    assert tr.text == "" and tr.segments == []
+
+
+def test_truncated_fragmented_mp4_gives_the_decodable_part(transcriber):
+    tr = transcriber.transcribe_all(SPEECH / "tr_truncated.mp4", PHRASES)
+    assert tr.info.damaged and tr.info.problems
+    full = script("tr_teachback_us")
+    assert 2.0 < tr.duration < full["words"][-1]["end"] - 1.0
+    spoken = [w for w in full["words"] if w["end"] <= tr.duration - 0.3]
+    ref = " ".join(w["word"] for w in spoken)
+    hyp = norm_words(tr.text)
+    assert len(hyp) >= 0.7 * len(norm_words(ref))
+    assert Levenshtein.distance(norm_words(ref), hyp[:len(norm_words(ref))]) / len(norm_words(ref)) <= 0.3
+    assert "economic" not in hyp  # said after the cut
+
+
+def test_truncated_wav_header_promising_more(transcriber):
+    audio = decode_audio(SPEECH / "tr_truncated.wav")
+    assert audio.damaged and "declares" in audio.problems[-1]
+    tr = transcriber.transcribe_all(SPEECH / "tr_truncated.wav", PHRASES)
+    hyp = norm_words(tr.text)
+    assert hyp[:4] == ["our", "champion", "set", "up"] and "week" not in hyp
+
+
+def test_undecodable_inputs_raise_clear_errors(tmp_path, transcriber):
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(os.urandom(4096))
+    with pytest.raises(AudioDecodeError, match="junk.mp4"):
+        list(transcriber.transcribe(junk))
+    with pytest.raises(AudioDecodeError, match="no such file"):
+        list(transcriber.transcribe(tmp_path / "missing.wav"))
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    with pytest.raises(AudioDecodeError, match="empty"):
+        decode_audio(empty)
+    with pytest.raises(AudioDecodeError, match="not a readable media file|no decodable audio"):
+        decode_audio(SPEECH / "tr_teachback_us.json")
+
+
+def test_numpy_audio_and_tiny_input(transcriber):
+    tr = transcriber.transcribe_all(np.zeros(100, dtype=np.float32))
+    assert tr.segments == [] and tr.duration < 0.01
