@@ -39,6 +39,8 @@ class MicrophoneSource:
         self.last_block_time: float | None = None
         self.ended = False
         self.status_flags = 0  # PortAudio overflow etc. seen in callbacks
+        self.restarts = 0
+        self._first_block = threading.Event()
 
     @property
     def is_file(self) -> bool:
@@ -101,6 +103,7 @@ class MicrophoneSource:
         if status:
             self.status_flags += 1
         self.last_block_time = t
+        self._first_block.set()
         try:
             self.blocks.put_nowait((t, indata[:, 0].copy()))
         except queue.Full:
@@ -115,14 +118,18 @@ class MicrophoneSource:
                 self._stream.start()
             except Exception as err:  # noqa: BLE001
                 raise NoMicrophoneError(self.spec.text, str(err)) from err
+            # Some drivers (ALSA's pulse plugin among them) sometimes start a stream that delivers
+            # nothing until it is reopened: check for the first block, and reopen once if needed.
+            if not self._first_block.wait(0.6) and self.restart():
+                self._first_block.wait(0.6)
         else:
             self._thread = threading.Thread(target=self._play_file, name="mic-file", daemon=True)
             self._thread.start()
 
     @property
     def active(self) -> bool:
-        if self._stream is not None:
-            return bool(self._stream.active)
+        if not self.is_file:
+            return self._stream is not None and bool(self._stream.active)
         return self._thread is not None and self._thread.is_alive()
 
     def _play_file(self) -> None:
@@ -149,6 +156,30 @@ class MicrophoneSource:
                 self.blocks.put_nowait((t, block.astype(np.float32, copy=False)))
             except queue.Full:
                 self.dropped_blocks += 1
+
+    def restart(self) -> bool:
+        """Close and reopen a device stream that stopped delivering (unplug/replug, a stalled driver).
+        Returns True when a new stream is running. File sources are not restarted."""
+        if self.is_file or self._stop.is_set():
+            return False
+        old, self._stream = self._stream, None
+        if old is not None:
+            try:
+                old.abort()
+                old.close()
+            except Exception:  # noqa: BLE001
+                pass
+        try:
+            sd = import_sounddevice()
+            self._stream = sd.InputStream(device=self._resolve_device(sd), channels=1,
+                                          samplerate=self.samplerate, blocksize=self.blocksize,
+                                          dtype="float32", latency="high", callback=self._callback)
+            self._stream.start()
+            self.restarts += 1
+            return True
+        except Exception:  # noqa: BLE001 - still gone: the watchdog tries again later
+            self._stream = None
+            return False
 
     def stop(self) -> None:
         self._stop.set()

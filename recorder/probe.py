@@ -69,9 +69,10 @@ class MediaInfo:
         return (v is None or v.codec == "h264") and (a is None or a.codec == "aac") and (v or a) is not None
 
 
-def probe(path: str | Path) -> MediaInfo:
+def probe(path: str | Path, *, allow_empty: bool = False) -> MediaInfo:
     """Read every packet header (no decoding) and report the streams. Raises MediaError when the file
-    is not media, is empty, or holds no audio/video packet."""
+    is not media, is empty, or holds no audio/video packet (unless ``allow_empty``: a take killed
+    before its first fragment reached the disk still opens, with nothing in it)."""
     import av  # noqa: PLC0415
 
     path = str(path)
@@ -115,7 +116,7 @@ def probe(path: str | Path) -> MediaInfo:
         info = MediaInfo(path=path, format_name=container.format.name, streams=streams)
     finally:
         container.close()
-    if not (info.has_video or info.has_audio):
+    if not (info.has_video or info.has_audio) and not allow_empty:
         raise MediaError(f"{path} holds no recorded audio or video (it may have been cut off at the start).")
     return info
 

@@ -133,11 +133,17 @@ class TakeRecorder:
                 src.stop()
             raise
         self._aligner = AudioAligner(self.microphone.samplerate) if self.microphone else None
+        if self.microphone is not None:
+            try:
+                self.microphone.start()   # first: a device may need a moment to deliver
+            except BaseException:
+                for src in opened:
+                    src.stop()
+                self._encoder.abandon()
+                raise
         self._t0 = self._clock()
         self._started_at = _iso_now()
         self.running = True
-        if self.microphone is not None:
-            self.microphone.start()
         if self.camera is not None:
             self.camera.start(self._on_frame)
         self._enc_thread = threading.Thread(target=self._encode_loop, name="encoder", daemon=True)
@@ -253,6 +259,7 @@ class TakeRecorder:
     # --- the watchdog ------------------------------------------------------------------------------
     def _watchdog(self) -> None:
         limit = self.watchdog_seconds
+        self._mic_restarted = 0.0
         while not self._stop_requested.wait(0.1):
             now = self._clock()
             if self.camera is not None:
@@ -272,6 +279,9 @@ class TakeRecorder:
                 heard = self.microphone.last_block_time or self._t0
                 if now - heard > limit:
                     self._gap_opened("microphone", "no sound", max(heard, self._t0))
+                    if now - self._mic_restarted > limit:   # try to get a stalled device back
+                        self._mic_restarted = now
+                        self.microphone.restart()
                 else:
                     self._gap_closed("microphone", heard)
             if self.max_seconds is not None and now - self._t0 >= self.max_seconds:

@@ -43,6 +43,8 @@ class AudioAligner:
 
     def place(self, t_rel: float, block: np.ndarray, stop_rel: float | None = None) -> np.ndarray:
         """Samples to append for a block whose first sample was captured ``t_rel`` s into the take."""
+        if self._first and t_rel + block.size / self.sr <= 0:
+            return block[:0]                     # captured before the take started
         offset = int(round(t_rel * self.sr)) - self.n
         fix = self._correction(offset)
         self._first = False

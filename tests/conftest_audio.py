@@ -1,5 +1,8 @@
 """A virtual microphone for the test session: PulseAudio with a null sink whose monitor PortAudio records.
 
+Note: the first PortAudio stream on this setup often delivers nothing until reopened; MicrophoneSource
+handles that itself (see MicrophoneSource.start), so no warm-up happens here.
+
 Use the ``virtual_mic`` fixture; ``virtual_mic.play(wav)`` makes the "microphone" hear a file. When
 pulseaudio is not installed the tests that need it are skipped locally and fail under CI=true.
 """

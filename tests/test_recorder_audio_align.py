@@ -55,3 +55,10 @@ def test_stop_truncates_and_pad_fills():
     outs = blocks(a, [0.0, 0.1, 0.2], stop=0.25)
     assert [o.size for o in outs] == [100, 100, 50]
     assert a.pad_to(0.5).size == 250 and a.pad_to(0.4).size == 0
+
+
+def test_blocks_captured_before_the_take_started_are_dropped():
+    a = AudioAligner(SR)
+    assert a.place(-0.5, np.ones(100, np.float32)).size == 0
+    assert a.place(-0.05, np.ones(100, np.float32)).size == 50
+    assert a.position == 0.05
