@@ -190,3 +190,41 @@ def parse_vocabulary_text(text: str) -> list[VocabTerm]:
         parts = [p.strip() for p in line.split("|") if p.strip()]
         out.append(VocabTerm(parts[0], tuple(parts[1:])))
     return out
+
+
+def vocabulary_from_yaml(data) -> list[VocabTerm]:
+    """Terms from a parsed kit YAML (its ``vocabulary`` list) or a bare YAML list of terms."""
+    items = data.get("vocabulary") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ValueError("no 'vocabulary' list in the YAML")
+    out = []
+    for it in items:
+        if isinstance(it, str):
+            out.append(VocabTerm(it))
+        elif isinstance(it, dict) and it.get("term"):
+            out.append(VocabTerm(str(it["term"]), tuple(str(a) for a in it.get("aliases") or ()),
+                                 term_id=it.get("id")))
+        else:
+            raise ValueError(f"vocabulary entry without a term: {it!r}")
+    return out
+
+
+def load_vocabulary_file(path) -> list[VocabTerm]:
+    """A kit YAML (.yaml/.yml, or any file with a top-level ``vocabulary:``) or a text file with one
+    term per line (``term | alias | alias``).  Raises OSError/ValueError with the reason."""
+    import yaml
+
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    name = str(path).lower()
+    if name.endswith((".yaml", ".yml")) or re.search(r"^vocabulary\s*:", text, re.M):
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            raise ValueError(f"{path}: not valid YAML ({e})") from e
+        terms = vocabulary_from_yaml(data)
+    else:
+        terms = parse_vocabulary_text(text)
+    if not terms:
+        raise ValueError(f"{path}: no vocabulary terms in the file")
+    return terms

@@ -1,0 +1,136 @@
+"""Transcription benchmark (issue #4).  Prints a markdown table; not a pass/fail test.
+
+    .venv/bin/python benchmarks/bench_transcribe.py [--threads 2] [--repeat 3] [--vocabulary FILE]
+
+In one process, with one loaded model (the bundled tiny.en unless --model), on the tr_* speech
+fixtures and on a "take" made by joining them (with 1.5 s gaps, three times over, about 2 min):
+
+* speed: bare faster-whisper (``WhisperModel.transcribe(path, ...)`` with the same decoding options
+  and the same vocabulary prompt, segments consumed) against the ``rolecall transcribe`` pipeline
+  (our tolerant decode, filters, term detection, metrics, JSON rendering).  Runs alternate, the
+  best of --repeat is kept for each.  Ratio = pipeline / bare; real-time factor = time / audio.
+* accuracy: word error rate and term recall (terms spoken in the script found within 0.5 s of
+  where espeak-ng said them) for each biasing mode: none, initial prompt, hotwords, both.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from recorder.audio_decode import decode_audio  # noqa: E402
+from recorder.subtitles import render  # noqa: E402
+from recorder.transcriber import Transcriber  # noqa: E402
+from recorder.transcription_pipeline import bias_phrases, transcribe_file  # noqa: E402
+from scoring.terms import TimedWord, find_terms, load_vocabulary_file  # noqa: E402
+
+SPEECH = ROOT / "tests" / "data" / "speech"
+CLIPS = ["tr_teachback_us", "tr_champion_gb", "tr_outreach_f3", "tr_roleplay_m7", "tr_clinic_us"]
+
+
+def norm_words(text: str) -> list[str]:
+    return [t for t in (re.sub(r"[^a-z0-9']+", "", w) for w in text.lower().replace("-", " ").split()) if t]
+
+
+def make_take(path: Path, times: int = 3) -> float:
+    gap = np.zeros(24000, dtype=np.float32)
+    parts = [p for _ in range(times) for c in CLIPS for p in (decode_audio(SPEECH / f"{c}.wav").samples, gap)]
+    pcm = np.concatenate(parts)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes((pcm * 32767).astype(np.int16).tobytes())
+    return len(pcm) / 16000
+
+
+def bare(model, path: Path, kwargs: dict) -> float:
+    t0 = time.perf_counter()
+    segments, _ = model.transcribe(str(path), **kwargs)
+    for _ in segments:
+        pass
+    return time.perf_counter() - t0
+
+
+def pipeline(transcriber: Transcriber, path: Path, terms) -> float:
+    t0 = time.perf_counter()
+    r = transcribe_file(transcriber, path, terms)
+    render("json", str(path), r.transcript.duration, r.segments, r.hits, r.metrics)
+    return time.perf_counter() - t0
+
+
+def accuracy(transcriber: Transcriber, terms, biasing: str) -> tuple[float, int, int, list[str]]:
+    transcriber.settings.biasing = biasing
+    errors = total = found = expected_n = 0
+    missed: list[str] = []
+    for c in CLIPS:
+        script = json.loads((SPEECH / f"{c}.json").read_text())
+        r = transcribe_file(transcriber, SPEECH / f"{c}.wav", terms)
+        ref = norm_words(script["text"])
+        errors += Levenshtein.distance(ref, norm_words(r.transcript.text))
+        total += len(ref)
+        expected = find_terms([TimedWord(w["start"], w["end"], w["word"]) for w in script["words"]], terms)
+        for e in expected:
+            expected_n += 1
+            if any(h.term == e.term and abs(h.start - e.start) <= 0.5 for h in r.hits):
+                found += 1
+            else:
+                missed.append(f"{e.term}@{c}")
+    transcriber.settings.biasing = "prompt"
+    return errors / total, found, expected_n, missed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--vocabulary", default=str(ROOT / "assets" / "kit" / "default.yaml"))
+    a = ap.parse_args()
+
+    terms = load_vocabulary_file(a.vocabulary)
+    tr = Transcriber(model=a.model, threads=a.threads)
+    model = tr.model
+    kwargs = tr.model_kwargs(bias_phrases(terms))
+    with tempfile.TemporaryDirectory() as tmp:
+        take = Path(tmp) / "take.wav"
+        take_s = make_take(take)
+        clip_paths = [SPEECH / f"{c}.wav" for c in CLIPS]
+        clips_s = sum(decode_audio(p).duration for p in clip_paths)
+        bare(model, clip_paths[0], kwargs)  # warm-up
+        rows = []
+        for label, paths, audio_s in (("5 clips (one file each)", clip_paths, clips_s),
+                                      ("joined take", [take], take_s)):
+            b_best = p_best = float("inf")
+            for _ in range(a.repeat):
+                b_best = min(b_best, sum(bare(model, p, kwargs) for p in paths))
+                p_best = min(p_best, sum(pipeline(tr, p, terms) for p in paths))
+            rows.append((label, audio_s, b_best, p_best))
+
+    print(f"model: {tr.model_path} ({tr.settings.compute_type}, {a.threads} threads, beam "
+          f"{tr.settings.beam_size}); vocabulary: {len(terms)} terms from {Path(a.vocabulary).name}; "
+          f"best of {a.repeat}\n")
+    print("| input | audio s | bare faster-whisper s | rolecall pipeline s | pipeline / bare | RTF (pipeline) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, audio_s, b, p in rows:
+        print(f"| {label} | {audio_s:.1f} | {b:.2f} | {p:.2f} | {p / b:.3f} | {p / audio_s:.3f} |")
+    print()
+    print("| biasing | WER (5 clips) | terms found / spoken | missed |")
+    print("|---|---:|---:|---|")
+    for mode in ("none", "prompt", "hotwords", "both"):
+        w, f, n, missed = accuracy(tr, terms, mode)
+        print(f"| {mode}{' (default)' if mode == 'prompt' else ''} | {w:.1%} | {f}/{n} | "
+              f"{', '.join(missed) or '-'} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""One file in, one transcript record out: decode, transcribe, find terms, measure.  No Qt, no store.
+
+This is what ``rolecall transcribe`` runs for each file (in process: a terminal command can be
+interrupted with Ctrl-C, so it needs no child process), and what the benchmark times against bare
+faster-whisper.  The station's background queue runs the same steps with the model in a child
+process (recorder/transcribe_process.py) and stores segments as they arrive.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from recorder.transcriber import Transcriber
+from recorder.transcript_types import Segment, Transcript
+from scoring.speech_metrics import segment_start_indices, speech_metrics
+from scoring.terms import TermHit, VocabTerm, find_terms, vocabulary_phrases
+
+
+@dataclass
+class TranscriptionResult:
+    transcript: Transcript
+    hits: list[TermHit]
+    metrics: dict
+
+    @property
+    def segments(self) -> list[Segment]:
+        return self.transcript.segments
+
+
+def bias_phrases(terms: Sequence[VocabTerm]) -> list[str]:
+    """What goes to the recogniser: terms, aliases, and -ing forms of one-word terms."""
+    return vocabulary_phrases(terms, with_inflections=True)
+
+
+def analyse(transcript: Transcript, terms: Sequence[VocabTerm]) -> TranscriptionResult:
+    words = transcript.words
+    hits = find_terms(words, terms)
+    metrics = speech_metrics(words, transcript.duration,
+                             segment_starts=segment_start_indices(transcript.segments))
+    metrics["dropped_segments"] = transcript.dropped
+    if transcript.info.damaged:
+        metrics["damaged_input"] = "; ".join(transcript.info.problems)
+    return TranscriptionResult(transcript, hits, metrics)
+
+
+def transcribe_file(transcriber: Transcriber, path: str | os.PathLike,
+                    terms: Sequence[VocabTerm]) -> TranscriptionResult:
+    transcript = transcriber.transcribe_all(path, bias_phrases(terms))
+    return analyse(transcript, terms)
