@@ -20,6 +20,9 @@ CONTAINER_OPTIONS = {
     "max_interleave_delta": "500000",
 }
 VIDEO_TIME_BASE = Fraction(1, 1000)
+# x264 "veryfast": at 720p30 on a 2-core station "fast" used ~1.1 CPU s per second and fell behind
+# (frames queued, ~0.8 s to finish after stop); "veryfast" uses ~0.7 and keeps up (benchmarks/bench_record.py).
+DEFAULT_PRESET = "veryfast"
 
 
 def _is_disk_full(err: BaseException) -> bool:
@@ -30,7 +33,7 @@ class Encoder:
     """``open()``, then ``add_video`` / ``add_audio`` from ONE thread, then ``close()``."""
 
     def __init__(self, path: str | Path, *, video_size: tuple[int, int] | None = None,
-                 fps: float = 30.0, samplerate: int | None = None, preset: str = "fast",
+                 fps: float = 30.0, samplerate: int | None = None, preset: str = DEFAULT_PRESET,
                  crf: int = 23, keyframe_seconds: float = 1.0, audio_bitrate: int = 96_000,
                  threads: int = 0) -> None:
         if video_size is None and samplerate is None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from recorder.take_audio import AudioAligner
 from recorder.camera import CameraSource
-from recorder.encoder import Encoder
+from recorder.encoder import DEFAULT_PRESET, Encoder
 from recorder.errors import DiskFullError, NothingToRecordError, RecorderError
 from recorder.microphone import MicrophoneSource
 
@@ -78,7 +78,7 @@ class TakeRecorder:
                  on_level: Callable[[float, float], None] | None = None,
                  on_warning: Callable[[str], None] | None = None,
                  on_finished: Callable[[TakeResult], None] | None = None,
-                 preset: str = "fast", video_queue_frames: int = 30, watchdog_seconds: float = 1.5,
+                 preset: str = DEFAULT_PRESET, video_queue_frames: int = 30, watchdog_seconds: float = 1.5,
                  encoder_factory: Callable[..., Encoder] = Encoder,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if camera is None and microphone is None:
