@@ -1,0 +1,46 @@
+"""The `rolecall` command line (click). No Qt here: starting the window is injected by main.py.
+
+Each command group lives in its own module and is registered below with one line.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from cli.context import CliContext
+from store.station import ENV_DATA_DIR, default_data_dir
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=f"Where the station keeps its database and media (default: ${ENV_DATA_DIR} or "
+                   "the user data folder).")
+@click.version_option(package_name="rolecall", prog_name="rolecall")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None) -> None:
+    """Rolecall: record teach-backs and role-plays, transcribe them offline, score them with the
+    team's shared vocabulary. With no command, the app's window opens."""
+    launch = ctx.obj if callable(ctx.obj) else None
+    ctx.obj = CliContext(data_dir=data_dir or default_data_dir(), launch_app=launch)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        if ctx.obj.launch_app is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.exit(ctx.obj.launch_app(ctx.obj.data_dir))
+
+
+def _register() -> None:
+    from cli import db, kit, people  # noqa: F401  (each module adds its commands to `cli`)
+    # further command modules: one import line each below
+    # -- registration points --
+
+
+def main(argv: list[str] | None = None, launch_app: Callable[[Path], int] | None = None) -> None:
+    """Run the command line; ``launch_app(data_dir) -> exit code`` opens the window."""
+    cli.main(args=argv, prog_name="rolecall", obj=launch_app)
+
+
+_register()

@@ -1,0 +1,25 @@
+"""Rolecall's composition root: parse the command line, open the store, then run a command or the app."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def launch_app(data_dir: Path) -> int:
+    """Open the station in ``data_dir`` and run the Qt app until its window closes."""
+    from ui.app import run_app  # Qt is imported only when the window is wanted
+
+    return run_app(data_dir, sys.argv[:1])
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Entry point of the `rolecall` console command and of `python main.py`."""
+    os.environ.setdefault("PYTHONUTF8", "1")
+    from cli import main
+
+    main(argv, launch_app=launch_app)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,33 @@
+"""Opening a station: the data dir, the store, and the default kit on first start."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from scoring.kit import default_kit_path, read_kit_file
+from store.db import Store, open_store
+from store.kit import KitRepo
+
+APP_NAME = "Rolecall"
+ENV_DATA_DIR = "ROLECALL_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """``ROLECALL_DATA_DIR`` if set, else the platform's user data dir (e.g. ~/.local/share/Rolecall)."""
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def open_station(data_dir: Path | str | None = None, seed: bool = True) -> Store:
+    """Open the station's store; on first start import the default kit so the station is usable."""
+    store = open_store(Path(data_dir) if data_dir else default_data_dir())
+    if seed and store.get_meta("default_kit_seeded") is None:
+        repo = KitRepo(store)
+        if repo.is_empty():
+            repo.import_kit(read_kit_file(default_kit_path()))
+        store.set_meta("default_kit_seeded", "1")
+    return store

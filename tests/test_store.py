@@ -1,0 +1,154 @@
+"""The station store: opening, migrations, transactions, damaged files and bad data dirs."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+
+import pytest
+
+from store import schema
+from store.db import (CorruptDatabaseError, DataDirError, NewerDatabaseError, move_aside, open_store)
+from store.people import PeopleError, PeopleRepo
+from store.station import open_station
+
+
+def test_fresh_store_is_wal_and_current(data_dir):
+    store = open_store(data_dir)
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.user_version() == len(schema.MIGRATIONS)
+    station = store.station_id
+    store.close()
+    again = open_store(data_dir)
+    assert again.station_id == station and len(station) == 36
+    again.close()
+
+
+def test_migrates_an_older_database_and_keeps_its_rows(data_dir):
+    conn = sqlite3.connect(data_dir / "rolecall.db", isolation_level=None)
+    conn.execute("BEGIN")
+    schema.migrate(conn, target=1)
+    conn.execute("INSERT INTO station(key, value) VALUES('station_id', 'old-station')")
+    conn.execute("INSERT INTO people(id, created_at, station_id, name, role) "
+                 "VALUES('p1', '2026-01-01T00:00:00Z', 'old-station', 'Old Timer', 'coach')")
+    conn.execute("COMMIT")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+
+    store = open_store(data_dir)
+    assert store.user_version() == len(schema.MIGRATIONS) > 1
+    assert store.station_id == "old-station"
+    assert PeopleRepo(store).find("old timer").role == "coach"
+    assert "recordings" in store.db.table_names()
+    store.close()
+
+
+def test_a_failing_migration_changes_nothing(data_dir, monkeypatch):
+    open_store(data_dir).close()
+
+    def broken(conn):
+        conn.executescript("CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, broken])
+    with pytest.raises(CorruptDatabaseError):
+        open_store(data_dir)
+    monkeypatch.undo()
+    store = open_store(data_dir)
+    assert store.user_version() == len(schema.MIGRATIONS)
+    assert "half_done" not in store.db.table_names()
+    store.close()
+
+
+def test_transaction_is_all_or_nothing(store):
+    people = PeopleRepo(store)
+    with pytest.raises(RuntimeError):
+        with store.transaction() as db:
+            db["people"].insert({**store.record_fields(), "name": "Ghost", "role": "rep"})
+            raise RuntimeError("boom")
+    with pytest.raises(PeopleError):
+        people.find("Ghost")
+
+
+def test_nested_transactions_roll_back_together(store):
+    with pytest.raises(ValueError):
+        with store.transaction():
+            PeopleRepo(store).add("Inner", "rep")
+            raise ValueError
+    assert [p.name for p in PeopleRepo(store).list()] == []
+
+
+def test_reads_from_another_thread_while_writing(store):
+    PeopleRepo(store).add("Ana", "rep")
+    seen = []
+    with store.transaction() as db:
+        db["people"].insert({**store.record_fields(), "name": "Uncommitted", "role": "rep"})
+        worker = threading.Thread(target=lambda: seen.extend(p.name for p in PeopleRepo(store).list()))
+        worker.start()
+        worker.join(10)
+    assert seen == ["Ana"]  # the other thread read the last committed state, without blocking
+
+
+def test_corrupt_database_is_reported_and_not_overwritten(data_dir):
+    path = data_dir / "rolecall.db"
+    garbage = b"this is not sqlite at all" * 200
+    path.write_bytes(garbage)
+    with pytest.raises(CorruptDatabaseError) as caught:
+        open_store(data_dir)
+    assert "Move it aside" in str(caught.value)
+    assert path.read_bytes() == garbage
+    kept = move_aside(path)
+    assert kept.read_bytes() == garbage and not path.exists()
+    fresh = open_station(data_dir)
+    assert fresh.user_version() == len(schema.MIGRATIONS)
+    fresh.close()
+
+
+def test_database_from_a_newer_version_is_refused(data_dir):
+    open_store(data_dir).close()
+    conn = sqlite3.connect(data_dir / "rolecall.db")
+    conn.execute(f"PRAGMA user_version={len(schema.MIGRATIONS) + 5}")
+    conn.close()
+    with pytest.raises(NewerDatabaseError, match="newer Rolecall"):
+        open_store(data_dir)
+
+
+def test_data_dir_that_cannot_be_created(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(DataDirError, match="Cannot create the data folder"):
+        open_store(blocker / "station")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
+def test_read_only_data_dir(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(DataDirError, match="read-only"):
+            open_store(folder)
+    finally:
+        folder.chmod(0o700)
+
+
+def test_lamport_clock_moves_forward_and_past_remote(store):
+    with store.transaction():
+        first = store.tick()
+        second = store.tick()
+        store.observe_clock(1000)
+        third = store.tick()
+    assert first < second < 1000 < third
+
+
+def test_people_rules(store):
+    people = PeopleRepo(store)
+    ana = people.add("  Ana   Lopez ", "rep", "North")
+    assert ana.name == "Ana Lopez"
+    with pytest.raises(PeopleError, match="already someone"):
+        people.add("ana lopez", "coach")
+    with pytest.raises(PeopleError, match="not a role"):
+        people.add("Bo", "manager")
+    with pytest.raises(PeopleError, match="needs a name"):
+        people.add("   ", "rep")
+    assert people.find(ana.id) == people.find("ANA LOPEZ") == ana
+    assert people.teams() == ["North"]

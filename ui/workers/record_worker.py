@@ -1,0 +1,144 @@
+"""Runs a recorder take (or a camera-only preview) off the main thread and reports through signals.
+
+The engine's callbacks arrive on capture threads; they only keep the newest frame and emit a signal at
+most ``preview_fps`` times a second, so the preview can never slow the recording down.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtGui import QImage
+
+from recorder.camera import CameraSource
+from recorder.errors import RecorderError
+from recorder.microphone import MicrophoneSource
+from recorder.take import TakeRecorder, TakeResult
+
+PREVIEW_WIDTH = 640
+
+
+def frame_to_qimage(img: np.ndarray, width: int = PREVIEW_WIDTH) -> QImage:
+    """BGR frame -> RGB QImage no wider than ``width`` (a deep copy: safe to hand to the GUI thread)."""
+    import cv2  # noqa: PLC0415
+
+    h, w = img.shape[:2]
+    if w > width:
+        img = cv2.resize(img, (width, max(2, int(h * width / w))), interpolation=cv2.INTER_AREA)
+    rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+    h, w = rgb.shape[:2]
+    return QImage(rgb.data, w, h, rgb.strides[0], QImage.Format.Format_RGB888).copy()
+
+
+class _Throttle:
+    def __init__(self, per_second: float):
+        self.period = 1.0 / per_second
+        self.last = 0.0
+        self.lock = threading.Lock()
+
+    def ready(self) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            if now - self.last < self.period:
+                return False
+            self.last = now
+            return True
+
+
+class RecordWorker(QObject):
+    """Lives on its own QThread. ``start_take`` / ``stop_take`` are slots; results come back as signals."""
+
+    preview = Signal(QImage)
+    level = Signal(float, float)
+    warning = Signal(str)
+    recording = Signal()          # the take started (devices open, file created)
+    finished = Signal(object)     # TakeResult (stopped, time limit, disk full)
+    failed = Signal(str)          # could not start: a clear message
+    preview_stopped = Signal()
+
+    def __init__(self, camera_factory=CameraSource, microphone_factory=MicrophoneSource,
+                 preview_fps: float = 20.0):
+        super().__init__()
+        self._camera_factory = camera_factory
+        self._microphone_factory = microphone_factory
+        self._preview_fps = preview_fps
+        self._take: TakeRecorder | None = None
+        self._preview_cam: CameraSource | None = None
+        self._result_sent = threading.Lock()
+
+    def _on_frame(self, img, t) -> None:  # noqa: ARG002 - capture thread
+        if self._throttle.ready():
+            self.preview.emit(frame_to_qimage(img))
+
+    # --- camera preview before a take ---------------------------------------------------------------
+    @Slot(str)
+    def start_preview(self, camera_spec: str) -> None:
+        self.stop_preview()
+        if not camera_spec or camera_spec.lower() == "none":
+            return
+        self._throttle = _Throttle(self._preview_fps)
+        cam = self._camera_factory(camera_spec, loop=True)
+        try:
+            cam.start(self._on_frame)
+        except RecorderError as err:
+            self.warning.emit(str(err))
+            return
+        self._preview_cam = cam
+
+    @Slot()
+    def stop_preview(self) -> None:
+        cam, self._preview_cam = self._preview_cam, None
+        if cam is not None:
+            cam.stop()
+            self.preview_stopped.emit()
+
+    # --- a take --------------------------------------------------------------------------------------
+    @Slot(str, str, str, float)
+    def start_take(self, path: str, camera_spec: str, mic_spec: str, max_seconds: float) -> None:
+        self.stop_preview()           # one owner of the camera at a time
+        self._throttle = _Throttle(self._preview_fps)
+        try:
+            cam = None if camera_spec.lower() in ("", "none") else self._camera_factory(camera_spec, loop=True)
+            mic = None if mic_spec.lower() in ("", "none") else self._microphone_factory(mic_spec, loop=True)
+            take = TakeRecorder(path, cam, mic, max_seconds=max_seconds or None,
+                                on_preview=self._on_frame,
+                                on_level=lambda db, peak: self.level.emit(db, peak),
+                                on_warning=self.warning.emit, on_finished=self._emit_finished)
+            take.start()
+        except RecorderError as err:
+            self.failed.emit(str(err))
+            return
+        except Exception as err:  # noqa: BLE001 - anything else is still a message, not a crash
+            self.failed.emit(f"Recording could not start: {err}")
+            return
+        self._take = take
+        self.recording.emit()
+
+    @Slot()
+    def stop_take(self) -> None:
+        take = self._take
+        if take is not None:
+            self._emit_finished(take.stop())
+
+    def _emit_finished(self, result: TakeResult) -> None:
+        with self._result_sent:
+            if self._take is None:
+                return
+            self._take = None
+        self.finished.emit(result)
+
+    @Slot()
+    def shutdown(self) -> None:
+        self.stop_take()
+        self.stop_preview()
+
+
+def start_worker_thread(worker: RecordWorker, parent=None) -> QThread:
+    thread = QThread(parent)
+    thread.setObjectName("record-worker")
+    worker.moveToThread(thread)
+    thread.finished.connect(worker.deleteLater)
+    thread.start()
+    return thread
