@@ -36,6 +36,7 @@ def _register() -> None:
     from cli import db, kit, people  # noqa: F401  (each module adds its commands to `cli`)
     # further command modules: one import line each below
     # -- registration points --
+    from cli import transcribe  # noqa: F401  (issue #4)
 
 
 def main(argv: list[str] | None = None, launch_app: Callable[[Path], int] | None = None) -> None:

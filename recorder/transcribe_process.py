@@ -63,7 +63,7 @@ def _child_main(requests, results, settings: dict) -> None:  # runs in the child
             n = 0
             for seg in transcriber.transcribe(req["path"], req.get("vocabulary", ()),
                                               on_info=lambda i: results.send(("info", job, i.to_dict())),
-                                              stats=flt):
+                                              stats=flt, start_at=req.get("start_at", 0.0)):
                 results.send(("segment", job, seg.to_dict(full=True)))
                 n += 1
                 if crash_after is not None and n >= crash_after:
@@ -128,7 +128,7 @@ class TranscriptionProcess:
     def run(self, path: str | os.PathLike, vocabulary: Sequence[str] = (),
             on_info: Callable[[TranscriptInfo], None] | None = None,
             on_segment: Callable[[Segment], None] | None = None,
-            crash_after_segments: int | None = None) -> Transcript:
+            crash_after_segments: int | None = None, start_at: float = 0.0) -> Transcript:
         with self._lock:
             self._cancelled = False
             self._ensure_started()
@@ -137,7 +137,7 @@ class TranscriptionProcess:
             res = self._res
             proc = self._proc
             self._req.send({"job": job, "path": os.fspath(path), "vocabulary": list(vocabulary),
-                            "crash_after_segments": crash_after_segments})
+                            "crash_after_segments": crash_after_segments, "start_at": start_at})
         info: TranscriptInfo | None = None
         segments: list[Segment] = []
         while True:

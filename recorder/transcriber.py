@@ -159,8 +159,11 @@ class Transcriber:
 
     def transcribe(self, source, vocabulary: Sequence[str] = (),
                    on_info: Callable[[TranscriptInfo], None] | None = None,
-                   stats: SegmentFilter | None = None) -> Iterator[Segment]:
-        """Decode ``source`` and yield cleaned segments as the model produces them."""
+                   stats: SegmentFilter | None = None, start_at: float = 0.0) -> Iterator[Segment]:
+        """Decode ``source`` and yield cleaned segments as the model produces them.
+
+        ``start_at`` (seconds) resumes an interrupted job: only the audio from there on is
+        transcribed, and times stay relative to the start of the file."""
         audio, name = self.decode(source)
         info = TranscriptInfo(path=name, duration=audio.duration, model=self.model_path,
                               language=self.settings.language, damaged=audio.damaged,
@@ -168,13 +171,17 @@ class Transcriber:
         if on_info:
             on_info(info)
         flt = stats if stats is not None else SegmentFilter(self.settings.no_speech_threshold)
-        if audio.duration < 0.05:
+        offset = max(0.0, float(start_at))
+        samples = audio.samples[int(offset * audio.sample_rate):] if offset else audio.samples
+        if len(samples) < 0.05 * audio.sample_rate:
             return
-        segments, _ = self.model.transcribe(audio.samples, **self.model_kwargs(vocabulary))
+        segments, _ = self.model.transcribe(samples, **self.model_kwargs(vocabulary))
         index = 0
         for raw in segments:
-            seg = Segment(index=index, start=float(raw.start), end=float(raw.end), text=raw.text.strip(),
-                          words=[Word(float(w.start), float(w.end), w.word, float(w.probability))
+            seg = Segment(index=index, start=float(raw.start) + offset, end=float(raw.end) + offset,
+                          text=raw.text.strip(),
+                          words=[Word(float(w.start) + offset, float(w.end) + offset, w.word,
+                                      float(w.probability))
                                  for w in (raw.words or [])],
                           avg_logprob=float(raw.avg_logprob), no_speech_prob=float(raw.no_speech_prob),
                           compression_ratio=float(raw.compression_ratio))

@@ -229,9 +229,30 @@ def _v2_takes_and_scores(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _v3_transcript_search(conn: sqlite3.Connection) -> None:
+    """Full-text search over transcript segments (issue #4): FTS5, porter stemming, kept in step
+    with ``segments`` by triggers (also for rows that arrive by sync)."""
+    conn.executescript("""
+    CREATE VIRTUAL TABLE segments_fts USING fts5(text, content='segments', content_rowid='rowid',
+        tokenize='porter unicode61');
+    CREATE TRIGGER segments_fts_ai AFTER INSERT ON segments BEGIN
+        INSERT INTO segments_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    CREATE TRIGGER segments_fts_ad AFTER DELETE ON segments BEGIN
+        INSERT INTO segments_fts(segments_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    END;
+    CREATE TRIGGER segments_fts_au AFTER UPDATE OF text ON segments BEGIN
+        INSERT INTO segments_fts(segments_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+        INSERT INTO segments_fts(rowid, text) VALUES (new.rowid, new.text);
+    END;
+    INSERT INTO segments_fts(segments_fts) VALUES ('rebuild');
+    """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_people_and_kit,
     _v2_takes_and_scores,
+    _v3_transcript_search,
 ]
 
 
