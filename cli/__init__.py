@@ -37,6 +37,7 @@ def _register() -> None:
     # further command modules: one import line each below
     # -- registration points --
     from cli import transcribe  # noqa: F401  (issue #4)
+    from cli import record, media_import  # noqa: F401  (issue #3)
 
 
 def main(argv: list[str] | None = None, launch_app: Callable[[Path], int] | None = None) -> None:

@@ -6,6 +6,7 @@ watchdog needs: when the last frame arrived, when the picture last changed, and 
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Callable
@@ -16,6 +17,7 @@ from recorder.devices import DeviceSpec, camera_name_to_path, parse_spec
 from recorder.errors import NoCameraError
 
 FrameSink = Callable[[np.ndarray, float], None]
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")  # our own messages say what failed, clearly
 
 
 def open_capture(spec: DeviceSpec):
@@ -64,7 +66,10 @@ class CameraSource:
 
     # --- opening -----------------------------------------------------------------------------------
     def open(self) -> None:
-        """Open the device and read one frame to learn the real size. Raises NoCameraError."""
+        """Open the device and read one frame to learn the real size. Raises NoCameraError.
+        Opening an open camera does nothing (callers may check devices before a take starts)."""
+        if self._cap is not None:
+            return
         if self.spec.kind == "none":
             raise NoCameraError("none", "no camera was chosen")
         try:

@@ -47,6 +47,9 @@ class MicrophoneSource:
         return self.spec.is_file
 
     def open(self) -> None:
+        """Open the device (or decode the file). Opening an open microphone does nothing."""
+        if self._stream is not None or self._samples is not None:
+            return
         if self.spec.kind == "none":
             raise NoMicrophoneError("none", "no microphone was chosen")
         if self.is_file:

@@ -197,22 +197,23 @@ class RecordingRepo:
         return self._require(recording_id)
 
     def add_finished(self, rep_id: str | None, exercise_id: str | None, result, *,
-                     source: str = "import", media_path: str | Path) -> Recording:
+                     partner_id: str | None = None, source: str = "import",
+                     media_path: str | Path) -> Recording:
         """A recording made elsewhere (``rolecall import``): begin + finish in one go."""
-        rec = self.begin(rep_id, exercise_id, source=source, media_path=media_path)
+        rec = self.begin(rep_id, exercise_id, partner_id, source=source, media_path=media_path)
         return self.finish(rec.id, result)
 
     # -- crash recovery ------------------------------------------------------------------------
     def recover_interrupted(self, probe: Callable | None = None) -> list[Recording]:
         """Rows left 'recording' by a crashed process become 'recovered' with what their file holds.
         A take still being captured by a live process (its lock is held) is left alone."""
-        if probe is None:
-            from recorder.probe import probe as probe  # noqa: PLC0415 - keeps store free of media code
-        from recorder.take import file_sha256  # noqa: PLC0415
         recovered = []
         for rec in self.list(statuses=("recording",)):
             if rec.id in self._locks or self._locked_elsewhere(rec):
                 continue
+            if probe is None:   # media code only loads when there is something to recover
+                from recorder.probe import probe as probe  # noqa: PLC0415
+            from recorder.take import file_sha256  # noqa: PLC0415
             path = self.absolute(rec.media_path)
             duration, has_v, has_a, sha, size = 0.0, False, False, None, 0
             if path is not None and path.exists() and path.stat().st_size > 0:

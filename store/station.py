@@ -30,4 +30,6 @@ def open_station(data_dir: Path | str | None = None, seed: bool = True) -> Store
         if repo.is_empty():
             repo.import_kit(read_kit_file(default_kit_path()))
         store.set_meta("default_kit_seeded", "1")
+    from store.recordings import RecordingRepo  # takes cut off by a crash become 'recovered' (#3)
+    RecordingRepo(store).recover_interrupted()
     return store
