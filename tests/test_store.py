@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 import threading
 
 import pytest
@@ -119,16 +120,27 @@ def test_data_dir_that_cannot_be_created(tmp_path):
         open_store(blocker / "station")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
-def test_read_only_data_dir(tmp_path):
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """A folder nobody may write to: chmod for a normal user; a read-only tmpfs for root."""
     folder = tmp_path / "ro"
     folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        with pytest.raises(DataDirError, match="read-only"):
-            open_store(folder)
-    finally:
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        yield folder
         folder.chmod(0o700)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a read-only tmpfs here: {mounted.stderr.decode().strip()}")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_read_only_data_dir(read_only_dir):
+    with pytest.raises(DataDirError, match="read-only"):
+        open_store(read_only_dir)
 
 
 def test_lamport_clock_moves_forward_and_past_remote(store):
