@@ -101,6 +101,12 @@ class _Checker:
     def __init__(self, source: str):
         self.source = source
         self.problems: list[str] = []
+        self.broken: set[str] = set()   # ids of entries that had problems, to explain later references
+
+    def unknown(self, kind: str, ref: str) -> str:
+        if ref in self.broken:
+            return f"{kind} '{ref}' has problems (see above)"
+        return f"unknown {kind} '{ref}'"
 
     def problem(self, line: int, where: str, message: str) -> None:
         self.problems.append(f"{self.source}, line {line}: {where}: {message}")

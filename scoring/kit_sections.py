@@ -18,7 +18,10 @@ def _items(check: _Checker, top: dict, section: str):
                 check.problem(line, where, f"duplicate id '{ident}' (first at line {seen[ident]})")
             else:
                 seen[ident] = line
+        before = len(check.problems)
         yield node, where
+        if len(check.problems) > before and isinstance(ident, str):
+            check.broken.add(ident)
 
 
 def read_sections(check: _Checker, top: dict, kit: Kit) -> None:
@@ -117,7 +120,7 @@ def _read_exercises(check: _Checker, top: dict, kit: Kit) -> None:
                           f"'{values['kind']}' is not a kind; use one of: {', '.join(EXERCISE_KINDS)}")
             ok = False
         if values["rubric"] not in rubric_slugs:
-            check.problem(node.line_of("rubric"), f"{where}.rubric", f"unknown rubric '{values['rubric']}'")
+            check.problem(node.line_of("rubric"), f"{where}.rubric", check.unknown("rubric", values["rubric"]))
             ok = False
         limit = values.get("time_limit_s", 180)
         if not 10 <= limit <= 3600:
@@ -145,12 +148,12 @@ def _read_programs(check: _Checker, top: dict, kit: Kit) -> None:
         ok = check.slug(values["id"], node.line, where)
         rubric = rubrics.get(values["rubric"])
         if rubric is None:
-            check.problem(node.line_of("rubric"), f"{where}.rubric", f"unknown rubric '{values['rubric']}'")
+            check.problem(node.line_of("rubric"), f"{where}.rubric", check.unknown("rubric", values["rubric"]))
             ok = False
         exercises = _strings(check, values["exercises"], node.line_of("exercises"), f"{where}.exercises")
         for slug in exercises:
             if slug not in exercise_slugs:
-                check.problem(node.line_of("exercises"), f"{where}.exercises", f"unknown exercise '{slug}'")
+                check.problem(node.line_of("exercises"), f"{where}.exercises", check.unknown("exercise", slug))
                 ok = False
         required: dict[str, int] = {}
         for slug, minimum in (values.get("required_criteria") or {}).items():
