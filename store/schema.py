@@ -249,10 +249,31 @@ def _v3_transcript_search(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _v4_signoff_guards(conn: sqlite3.Connection) -> None:
+    """Certification (issue #6): sign-offs can never be changed or deleted (a change of mind is a new
+    decision), and a local, never-synced count of wrong PINs per certifier for the lockout."""
+    conn.executescript("""
+    CREATE TRIGGER signoffs_no_update BEFORE UPDATE ON signoffs BEGIN
+        SELECT RAISE(ABORT, 'sign-offs are immutable: record a new decision instead');
+    END;
+    CREATE TRIGGER signoffs_no_delete BEFORE DELETE ON signoffs BEGIN
+        SELECT RAISE(ABORT, 'sign-offs are immutable: record a new decision instead');
+    END;
+    CREATE INDEX signoffs_program ON signoffs(program_id, rep_id);
+    CREATE TABLE pin_attempts (
+        person_id TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        last_failure_at TEXT
+    );
+    """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_people_and_kit,
     _v2_takes_and_scores,
     _v3_transcript_search,
+    _v4_signoff_guards,
 ]
 
 
