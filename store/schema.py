@@ -269,11 +269,35 @@ def _v4_signoff_guards(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _v5_review_indexes(conn: sqlite3.Connection) -> None:
+    """Peer review (issue #5): each scorer's current scorecard per take, indexes for the review list and
+    the coach queue, and scorecards/scores made immutable (a revision is a new row that supersedes)."""
+    conn.executescript("""
+    CREATE INDEX scorecards_take_scorer ON scorecards(recording_id, scorer_id, version, clock);
+    CREATE INDEX scorecards_supersedes ON scorecards(supersedes);
+    CREATE INDEX term_hits_transcript ON term_hits(transcript_id, start_s);
+    CREATE INDEX exemplars_recording ON exemplars(recording_id);
+    CREATE INDEX recordings_status_submitted ON recordings(status, submitted_at);
+    CREATE VIEW IF NOT EXISTS current_scorecards AS
+        SELECT s.* FROM scorecards s WHERE NOT EXISTS (
+            SELECT 1 FROM scorecards n WHERE n.recording_id = s.recording_id AND n.scorer_id = s.scorer_id
+            AND (n.version > s.version OR (n.version = s.version AND (n.clock > s.clock
+                 OR (n.clock = s.clock AND n.station_id > s.station_id)))));
+    CREATE TRIGGER scorecards_no_update BEFORE UPDATE ON scorecards BEGIN
+        SELECT RAISE(ABORT, 'scorecards are immutable: submit a revision instead');
+    END;
+    CREATE TRIGGER scores_no_update BEFORE UPDATE ON scores BEGIN
+        SELECT RAISE(ABORT, 'scores are immutable: submit a revision instead');
+    END;
+    """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_people_and_kit,
     _v2_takes_and_scores,
     _v3_transcript_search,
     _v4_signoff_guards,
+    _v5_review_indexes,
 ]
 
 
