@@ -1,9 +1,513 @@
-"""The Record page (placeholder until its issue lands)."""
+"""The Record page: pick the exercise, see yourself and your level, 3-2-1, record, play back, retake, submit.
+
+Capture runs in a RecordWorker on its own thread; this page only reacts to its signals. Store writes are
+small repo calls (begin happens on the worker's thread once the devices are open, so a device error
+stores nothing; finish/submit/discard happen here).
+"""
 from __future__ import annotations
 
-from ui.pages.placeholder import PlaceholderPage
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+
+from recorder.camera import CameraSource
+from recorder.microphone import MicrophoneSource
+from store.recordings import RecordingError, RecordingRepo
+from ui.settings import Key
+from ui.widgets.level_meter import LevelMeter
+from ui.widgets.video_preview import VideoPreview
+from ui.workers.record_worker import RecordWorker, start_worker_thread
 
 
-class RecordPage(PlaceholderPage):
+def mmss(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class RecordPage(QWidget):
     TITLE = "Record"
-    WILL_HOLD = ("Pick an exercise, read its prompt and pre-work, and record a teach-back or role-play on camera. Retake as often as you like, then submit.\n\nThis page is being built.")
+    _start_take = Signal(str, str, float)
+    _stop_take = Signal()
+    _start_preview = Signal(str)
+    _stop_preview = Signal()
+    take_finished = Signal(object)    # Recording row, for other pages/tests
+
+    def __init__(self, context, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.repo = RecordingRepo(context.store)
+        self.countdown_seconds = 3
+        self.state = "idle"           # idle | countdown | starting | recording | stopping
+        self._count = 0
+        self._pending: dict = {}
+        self._recording_id = ""
+        self._clock = QElapsedTimer()
+        self._player = None
+        self._build()
+        self._wire_worker()
+        self._load_exercises()
+        self._load_devices()
+        self._on_person(context.person)
+        context.person_changed.connect(self._on_person)
+        context.people_changed.connect(self._load_partners)
+
+    # --- building ----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        title = QLabel(self.TITLE)
+        title.setObjectName("pageTitle")
+        root.addWidget(title)
+        # Other pages' engineers put the exemplars and "due for practice" widgets here.
+        self.extras_layout = QVBoxLayout()
+        self.extras_layout.setObjectName("recordExtras")
+        root.addLayout(self.extras_layout)
+        body = QHBoxLayout()
+        root.addLayout(body, 1)
+
+        left = QVBoxLayout()
+        body.addLayout(left, 0)
+        ex_box = QGroupBox("Exercise")
+        ex_form = QVBoxLayout(ex_box)
+        self.exercise_combo = QComboBox()
+        self.exercise_combo.setAccessibleName("Exercise")
+        self.exercise_combo.currentIndexChanged.connect(self._on_exercise)
+        self.exercise_meta = QLabel()
+        self.prompt_title = QLabel("Prompt")
+        self.prompt_title.setStyleSheet("font-weight: 600")
+        self.prompt = QLabel()
+        self.prework_title = QLabel("Pre-work")
+        self.prework_title.setStyleSheet("font-weight: 600")
+        self.prework = QLabel()
+        for w in (self.prompt, self.prework):
+            w.setWordWrap(True)
+            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for w in (self.exercise_combo, self.exercise_meta, self.prompt_title, self.prompt,
+                  self.prework_title, self.prework):
+            ex_form.addWidget(w)
+        left.addWidget(ex_box)
+
+        who_box = QGroupBox("Who")
+        who = QFormLayout(who_box)
+        self.rep_label = QLabel()
+        self.rep_label.setWordWrap(True)
+        self.partner_combo = QComboBox()
+        self.partner_combo.setAccessibleName("Partner playing the buyer")
+        self.partner_label = QLabel("Buyer")
+        who.addRow("Rep", self.rep_label)
+        who.addRow(self.partner_label, self.partner_combo)
+        left.addWidget(who_box)
+
+        dev_box = QGroupBox("Devices")
+        dev = QFormLayout(dev_box)
+        self.camera_combo = QComboBox()
+        self.mic_combo = QComboBox()
+        for combo, name in ((self.camera_combo, "Camera"), (self.mic_combo, "Microphone")):
+            combo.setEditable(True)           # a device index, name or file may be typed
+            combo.setAccessibleName(name)
+            combo.setMinimumContentsLength(18)
+        self.camera_combo.currentTextChanged.connect(self._on_camera_changed)
+        self.mic_combo.currentTextChanged.connect(
+            lambda text: self.context.settings.set(Key.MICROPHONE, text.strip()))
+        dev.addRow("Camera", self.camera_combo)
+        dev.addRow("Microphone", self.mic_combo)
+        left.addWidget(dev_box)
+        left.addStretch(1)
+
+        right = QVBoxLayout()
+        body.addLayout(right, 1)
+        self.stack = QStackedWidget()
+        self.preview = VideoPreview()
+        self.stack.addWidget(self.preview)
+        right.addWidget(self.stack, 1)
+        meter_row = QHBoxLayout()
+        meter_row.addWidget(QLabel("Mic"))
+        self.level_meter = LevelMeter()
+        meter_row.addWidget(self.level_meter, 1)
+        self.time_label = QLabel("00:00")
+        self.time_label.setStyleSheet("font-size: 14pt; font-weight: 600; font-family: monospace")
+        meter_row.addWidget(self.time_label)
+        right.addLayout(meter_row)
+
+        buttons = QHBoxLayout()
+        self.record_button = QPushButton("Record  (R)")
+        self.record_button.setObjectName("primary")
+        self.record_button.clicked.connect(self.toggle_record)
+        self.play_button = QPushButton("Play  (Space)")
+        self.play_button.clicked.connect(self.toggle_play)
+        self.submit_button = QPushButton("Submit this take")
+        self.submit_button.clicked.connect(self.submit_selected)
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.clicked.connect(self.discard_selected)
+        for b in (self.record_button, self.play_button, self.submit_button, self.discard_button):
+            buttons.addWidget(b)
+        right.addLayout(buttons)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        right.addWidget(self.message)
+        right.addWidget(QLabel("Takes (kept until you submit one or discard them)"))
+        self.takes = QListWidget()
+        self.takes.setMaximumHeight(110)
+        self.takes.currentItemChanged.connect(lambda *_: self._update_buttons())
+        right.addWidget(self.takes)
+
+        QShortcut(QKeySequence(Qt.Key.Key_R), self, self.toggle_record,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle_play,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._tick = QTimer(self)
+        self._tick.setInterval(200)
+        self._tick.timeout.connect(self._update_time)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._count_down)
+
+    def _wire_worker(self) -> None:
+        services = getattr(self.context, "services", {}) or {}
+        self.worker = RecordWorker(self._begin_take, self._abandon_take,
+                                   camera_factory=services.get("camera_factory", CameraSource),
+                                   microphone_factory=services.get("microphone_factory", MicrophoneSource))
+        self.thread = start_worker_thread(self.worker)
+        self._start_take.connect(self.worker.start_take)
+        self._stop_take.connect(self.worker.stop_take)
+        self._start_preview.connect(self.worker.start_preview)
+        self._stop_preview.connect(self.worker.stop_preview)
+        self.worker.preview.connect(self.preview.set_image)
+        self.worker.level.connect(self.level_meter.set_level)
+        self.worker.warning.connect(lambda text: self._say(text, error=True))
+        self.worker.recording.connect(self._on_recording)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self._on_failed)
+        from PySide6.QtCore import QCoreApplication
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # --- data --------------------------------------------------------------------------------------
+    def _load_exercises(self) -> None:
+        self.exercise_combo.blockSignals(True)
+        self.exercise_combo.clear()
+        for ex in self.context.kit.exercises():
+            self.exercise_combo.addItem(ex["title"], ex)
+        self.exercise_combo.blockSignals(False)
+        self._on_exercise()
+
+    def _load_partners(self) -> None:
+        current = self.partner_combo.currentData()
+        self.partner_combo.clear()
+        self.partner_combo.addItem("(no partner)", None)
+        me = self.context.person.id if self.context.person else None
+        for person in self.context.people.list():
+            if person.id != me:
+                self.partner_combo.addItem(person.label, person.id)
+        index = self.partner_combo.findData(current)
+        self.partner_combo.setCurrentIndex(max(0, index))
+
+    def _load_devices(self) -> None:
+        from recorder.devices import list_cameras, list_microphones
+        from recorder.errors import RecorderError
+        cams = [d.spec for d in list_cameras()]
+        try:
+            mics = [d.spec for d in list_microphones()]
+        except RecorderError as err:
+            mics = []
+            self._say(str(err), error=True)
+        for combo, items, key in ((self.camera_combo, cams, Key.CAMERA), (self.mic_combo, mics, Key.MICROPHONE)):
+            saved = str(self.context.settings.value(key) or "")
+            combo.blockSignals(True)
+            combo.clear()
+            for item in [*items, "none"]:
+                combo.addItem(item)
+            if saved and combo.findText(saved) < 0:
+                combo.insertItem(0, saved)
+            combo.setCurrentText(saved or (items[0] if items else "none"))
+            combo.blockSignals(False)
+
+    @property
+    def exercise(self) -> dict | None:
+        return self.exercise_combo.currentData()
+
+    def _on_exercise(self, *_):
+        ex = self.exercise
+        role_play = bool(ex and ex["kind"] == "role-play")
+        if ex:
+            self.exercise_meta.setText(f"{ex['kind'].replace('-', ' ').title()} · time limit "
+                                       f"{mmss(ex['time_limit_s'])}")
+            self.prompt_title.setText("Role-play scenario" if role_play else "Prompt")
+            self.prompt.setText(ex["prompt"] or "(no prompt)")
+            self.prework.setText(ex["prework"] or "(none)")
+        self.partner_combo.setVisible(role_play)
+        self.partner_label.setVisible(role_play)
+        self._update_time()
+        self._refresh_takes()
+
+    def _on_person(self, person) -> None:
+        self.rep_label.setText(person.label if person else
+                               "No one is chosen at this station: choose a person first (Ctrl+P).")
+        self._load_partners()
+        self._refresh_takes()
+
+    def _on_camera_changed(self, text: str) -> None:
+        self.context.settings.set(Key.CAMERA, text.strip())
+        if self.isVisible() and self.state == "idle":
+            self._restart_preview()
+
+    def _refresh_takes(self) -> None:
+        self.takes.clear()
+        person, ex = self.context.person, self.exercise
+        if person and ex:
+            for rec in self.repo.open_takes(person.id, ex["id"]):
+                label = (f"{(rec.started_at or '')[11:19]} · {rec.duration_s or 0:.1f} s"
+                         f"{' · recovered after a crash' if rec.status == 'recovered' else ''}"
+                         f"{f' · {len(rec.gaps)} gap(s)' if rec.gaps else ''}")
+                item = QListWidgetItem(label)
+                item.setData(Qt.ItemDataRole.UserRole, rec.id)
+                self.takes.addItem(item)
+            if self.takes.count():
+                self.takes.setCurrentRow(0)
+        self._update_buttons()
+
+    def selected_take_id(self) -> str | None:
+        item = self.takes.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    # --- recording ---------------------------------------------------------------------------------
+    def toggle_record(self) -> None:
+        if self.state == "idle":
+            self.start_countdown()
+        elif self.state == "countdown":
+            self._countdown.stop()
+            self.preview.set_overlay("")
+            self.state = "idle"
+            self._update_buttons()
+        elif self.state == "recording":
+            self.stop_recording()
+
+    def start_countdown(self) -> None:
+        person, ex = self.context.person, self.exercise
+        if person is None or ex is None:
+            self._say("Choose who is recording and an exercise first.", error=True)
+            return
+        self._stop_playback()
+        self._pending = {"rep": person.id, "exercise": ex["id"],
+                         "partner": self.partner_combo.currentData() if ex["kind"] == "role-play" else None,
+                         "limit": float(ex["time_limit_s"])}
+        self.state = "countdown"
+        self._count = self.countdown_seconds
+        self._say("")
+        self._update_buttons()
+        if self._count <= 0:
+            self._begin_recording()
+            return
+        self.preview.set_overlay(str(self._count))
+        self._countdown.start()
+
+    def _count_down(self) -> None:
+        self._count -= 1
+        if self._count > 0:
+            self.preview.set_overlay(str(self._count))
+            return
+        self._countdown.stop()
+        self.preview.set_overlay("")
+        self._begin_recording()
+
+    def _begin_recording(self) -> None:
+        self.state = "starting"
+        self._update_buttons()
+        self._start_take.emit(self.camera_combo.currentText().strip(), self.mic_combo.currentText().strip(),
+                              self._pending["limit"])
+
+    def _begin_take(self, has_video: bool, has_audio: bool):      # on the worker's thread
+        p = self._pending
+        rec = self.repo.begin(p["rep"], p["exercise"], p["partner"], has_video=has_video, has_audio=has_audio)
+        return rec.id, self.repo.absolute(rec.media_path)
+
+    def _abandon_take(self, rec_id: str) -> None:                  # on the worker's thread
+        self.repo.abandon(rec_id)
+
+    def _on_recording(self, rec_id: str, path: str) -> None:  # noqa: ARG002
+        self._recording_id = rec_id
+        self.state = "recording"
+        self._clock.start()
+        self._tick.start()
+        self.preview.set_badge("● REC 00:00")
+        self._update_buttons()
+
+    def stop_recording(self) -> None:
+        if self.state == "recording":
+            self.state = "stopping"
+            self._update_buttons()
+            self._stop_take.emit()
+
+    def _on_finished(self, rec_id: str, result) -> None:
+        self._tick.stop()
+        self.preview.set_badge("")
+        self.level_meter.reset()
+        rec = self.repo.finish(rec_id, result)
+        self.state = "idle"
+        notes = [f"Take recorded: {result.duration:.1f} s."]
+        if result.message:
+            notes.append(result.message)
+        if result.gaps:
+            notes.append("Gaps: " + "; ".join(f"{g.source} {g.reason} {g.start:.1f}–{g.end:.1f} s"
+                                             for g in result.gaps))
+        if result.dropped_frames:
+            notes.append(f"{result.dropped_frames} frames were dropped.")
+        notes.append("Play it back, record another take, or submit it.")
+        self._say(" ".join(notes), error=result.stop_reason in ("disk_full", "error"))
+        self._refresh_takes()
+        self._update_time()
+        self.take_finished.emit(rec)
+        self.context.data_changed.emit("recordings")
+        if self.isVisible():
+            self._restart_preview()
+
+    def _on_failed(self, message: str) -> None:
+        self.state = "idle"
+        self._tick.stop()
+        self.preview.set_badge("")
+        self._say(message, error=True)
+        self._update_buttons()
+        if self.isVisible():
+            self._restart_preview()
+
+    def _update_time(self) -> None:
+        ex = self.exercise
+        limit = ex["time_limit_s"] if ex else 0
+        elapsed = self._clock.elapsed() / 1000.0 if self.state in ("recording", "stopping") else 0.0
+        self.time_label.setText(f"{mmss(elapsed)} / {mmss(limit)}  ({mmss(limit - elapsed)} left)")
+        if self.state == "recording":
+            self.preview.set_badge(f"● REC {mmss(elapsed)}")
+
+    # --- playback, submit, discard -----------------------------------------------------------------
+    def _ensure_player(self):
+        if self._player is None:
+            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+            from PySide6.QtMultimediaWidgets import QVideoWidget
+            self.video_widget = QVideoWidget()
+            self.stack.addWidget(self.video_widget)
+            self._player = QMediaPlayer(self)
+            self._audio = QAudioOutput(self)
+            self._player.setAudioOutput(self._audio)
+            self._player.setVideoOutput(self.video_widget)
+            self._player.playbackStateChanged.connect(lambda *_: self._update_buttons())
+            self._player.errorOccurred.connect(lambda *_: self._say(
+                f"This take cannot be played here: {self._player.errorString()}", error=True))
+        return self._player
+
+    @property
+    def player(self):
+        return self._ensure_player()
+
+    def toggle_play(self) -> None:
+        if self.state != "idle":
+            return
+        rec_id = self.selected_take_id()
+        if rec_id is None:
+            return
+        from PySide6.QtMultimedia import QMediaPlayer
+        player = self.player
+        source = QUrl.fromLocalFile(str(self.repo.media_file(rec_id)))
+        if player.source() != source:
+            player.setSource(source)
+        if player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            player.pause()
+            return
+        self._stop_preview.emit()
+        self.stack.setCurrentWidget(self.video_widget)
+        player.play()
+
+    def _stop_playback(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+            self._player.setSource(QUrl())
+        self.stack.setCurrentWidget(self.preview)
+
+    def submit_selected(self) -> None:
+        rec_id = self.selected_take_id()
+        if rec_id is None:
+            return
+        self._stop_playback()
+        try:
+            rec = self.repo.submit(rec_id)
+        except RecordingError as err:
+            self._say(str(err), error=True)
+            return
+        self._say(f"Submitted ({rec.duration_s or 0:.1f} s). It is queued for transcription; "
+                  "earlier takes of this exercise were set aside.")
+        self.context.data_changed.emit("recordings")
+        self._refresh_takes()
+        self._restart_preview()
+
+    def discard_selected(self) -> None:
+        rec_id = self.selected_take_id()
+        if rec_id is None:
+            return
+        self._stop_playback()
+        try:
+            self.repo.discard(rec_id)
+        except RecordingError as err:
+            self._say(str(err), error=True)
+            return
+        self._say("Take discarded (the file is kept on this station).")
+        self._refresh_takes()
+        self._restart_preview()
+
+    # --- state, messages, lifecycle ------------------------------------------------------------------
+    def _update_buttons(self) -> None:
+        busy = self.state != "idle"
+        labels = {"idle": "Record  (R)", "countdown": "Cancel  (R)", "starting": "Starting…",
+                  "recording": "Stop  (R)", "stopping": "Stopping…"}
+        self.record_button.setText(labels[self.state])
+        self.record_button.setObjectName("danger" if self.state == "recording" else "primary")
+        self.record_button.style().unpolish(self.record_button)
+        self.record_button.style().polish(self.record_button)
+        self.record_button.setEnabled(self.state in ("idle", "countdown", "recording"))
+        has_take = self.selected_take_id() is not None
+        playing = False
+        if self._player is not None:
+            from PySide6.QtMultimedia import QMediaPlayer
+            playing = self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        self.play_button.setText("Pause  (Space)" if playing else "Play  (Space)")
+        for b in (self.play_button, self.submit_button, self.discard_button):
+            b.setEnabled(has_take and not busy)
+        for w in (self.exercise_combo, self.partner_combo, self.camera_combo, self.mic_combo):
+            w.setEnabled(not busy)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setObjectName("errorText" if error else "")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+        if text:
+            self.context.say(text, 8000)
+
+    def _restart_preview(self) -> None:
+        if self.stack.currentWidget() is self.preview:
+            camera = self.camera_combo.currentText().strip()
+            if camera.lower() in ("", "none"):
+                self.preview.clear("Audio only: no camera chosen")
+            self._start_preview.emit(camera)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.state == "idle":
+            self._restart_preview()
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        super().hideEvent(event)
+        if self.state == "idle":
+            self._stop_preview.emit()
+            if self._player is not None:
+                self._player.pause()
+
+    def shutdown(self) -> None:
+        """Stop a running take (it is kept) and the worker thread. Called when the app quits."""
+        if self.thread is None:
+            return
+        from PySide6.QtCore import QCoreApplication, QMetaObject
+        QMetaObject.invokeMethod(self.worker, "shutdown", Qt.ConnectionType.BlockingQueuedConnection)
+        QCoreApplication.sendPostedEvents(self)   # store the take the worker just finished
+        self.thread.quit()
+        self.thread.wait(5000)
+        self.thread = None

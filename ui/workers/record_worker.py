@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtGui import QImage
 
 from recorder.camera import CameraSource
-from recorder.errors import RecorderError
+from recorder.errors import NothingToRecordError, RecorderError
 from recorder.microphone import MicrophoneSource
 from recorder.take import TakeRecorder, TakeResult
 
@@ -53,14 +53,19 @@ class RecordWorker(QObject):
     preview = Signal(QImage)
     level = Signal(float, float)
     warning = Signal(str)
-    recording = Signal()          # the take started (devices open, file created)
-    finished = Signal(object)     # TakeResult (stopped, time limit, disk full)
+    recording = Signal(str, str)  # the take started: recording id, file path
+    finished = Signal(str, object)  # recording id, TakeResult (stopped, time limit, disk full)
     failed = Signal(str)          # could not start: a clear message
     preview_stopped = Signal()
 
-    def __init__(self, camera_factory=CameraSource, microphone_factory=MicrophoneSource,
-                 preview_fps: float = 20.0):
+    def __init__(self, begin_take, abandon_take, camera_factory=CameraSource,
+                 microphone_factory=MicrophoneSource, preview_fps: float = 20.0):
+        """``begin_take(has_video, has_audio) -> (recording id, path)`` creates the store row (called on
+        this worker's thread, after the devices opened); ``abandon_take(id)`` undoes it."""
         super().__init__()
+        self.begin_take = begin_take
+        self.abandon_take = abandon_take
+        self._rec_id = ""
         self._camera_factory = camera_factory
         self._microphone_factory = microphone_factory
         self._preview_fps = preview_fps
@@ -95,26 +100,50 @@ class RecordWorker(QObject):
             self.preview_stopped.emit()
 
     # --- a take --------------------------------------------------------------------------------------
-    @Slot(str, str, str, float)
-    def start_take(self, path: str, camera_spec: str, mic_spec: str, max_seconds: float) -> None:
+    @Slot(str, str, float)
+    def start_take(self, camera_spec: str, mic_spec: str, max_seconds: float) -> None:
+        """Open the devices, then create the store row (``begin_take``), then record. Nothing is stored
+        when a device cannot be opened."""
         self.stop_preview()           # one owner of the camera at a time
         self._throttle = _Throttle(self._preview_fps)
+        cam = mic = None
         try:
-            cam = None if camera_spec.lower() in ("", "none") else self._camera_factory(camera_spec, loop=True)
-            mic = None if mic_spec.lower() in ("", "none") else self._microphone_factory(mic_spec, loop=True)
-            take = TakeRecorder(path, cam, mic, max_seconds=max_seconds or None,
-                                on_preview=self._on_frame,
-                                on_level=lambda db, peak: self.level.emit(db, peak),
-                                on_warning=self.warning.emit, on_finished=self._emit_finished)
-            take.start()
+            if camera_spec.strip().lower() not in ("", "none"):
+                cam = self._camera_factory(camera_spec, loop=True)
+            if mic_spec.strip().lower() not in ("", "none"):
+                mic = self._microphone_factory(mic_spec, loop=True)
+            if cam is None and mic is None:
+                raise NothingToRecordError()
+            for source in (cam, mic):
+                if source is not None:
+                    source.open()
         except RecorderError as err:
+            for source in (cam, mic):
+                if source is not None:
+                    source.stop()
             self.failed.emit(str(err))
             return
-        except Exception as err:  # noqa: BLE001 - anything else is still a message, not a crash
-            self.failed.emit(f"Recording could not start: {err}")
+        try:
+            rec_id, path = self.begin_take(cam is not None, mic is not None)
+        except Exception as err:  # noqa: BLE001 - the store said no: say so, record nothing
+            for source in (cam, mic):
+                if source is not None:
+                    source.stop()
+            self.failed.emit(f"The take could not be stored: {err}")
             return
+        take = TakeRecorder(path, cam, mic, max_seconds=max_seconds or None,
+                            on_preview=self._on_frame,
+                            on_level=lambda db, peak: self.level.emit(db, peak),
+                            on_warning=self.warning.emit, on_finished=self._emit_finished)
+        try:
+            take.start()
+        except Exception as err:  # noqa: BLE001
+            self.abandon_take(rec_id)
+            self.failed.emit(str(err) if isinstance(err, RecorderError) else f"Recording could not start: {err}")
+            return
+        self._rec_id = rec_id
         self._take = take
-        self.recording.emit()
+        self.recording.emit(rec_id, str(path))
 
     @Slot()
     def stop_take(self) -> None:
@@ -127,7 +156,7 @@ class RecordWorker(QObject):
             if self._take is None:
                 return
             self._take = None
-        self.finished.emit(result)
+        self.finished.emit(self._rec_id, result)
 
     @Slot()
     def shutdown(self) -> None:
