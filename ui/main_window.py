@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
         context.status_message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        from ui.widgets.transcription_panel import install_transcription_panel  # issue #4
+        install_transcription_panel(self)
         context.person_changed.connect(lambda _p: self._show_who())
         self._show_who()
         self._restore()

@@ -11,7 +11,7 @@ transcript is resumed.  On start, jobs a crash left 'transcribing' are queued ag
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from recorder.transcribe_process import TranscriptionProcess
 from recorder.transcriber import TranscribeSettings
@@ -81,6 +81,9 @@ class TranscriptionQueue(QObject):
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self.kick)
         self._started = False
+        app = QCoreApplication.instance()
+        if app is not None:  # never leave a running QThread behind at exit
+            app.aboutToQuit.connect(self.shutdown)
 
     # -- control (main thread) -------------------------------------------------------------------
     def start(self) -> None:
@@ -89,7 +92,6 @@ class TranscriptionQueue(QObject):
         self._started = True
         if self.runner.recover():
             self.jobs_changed.emit()
-        self._thread.start()
         self._timer.start()
         self.kick()
 
@@ -98,6 +100,8 @@ class TranscriptionQueue(QObject):
         if not self._started or self.busy or self._worker.stopping:
             return
         if self.repo.next_queued() is not None:
+            if not self._thread.isRunning():  # started on first work, so an idle window costs nothing
+                self._thread.start()
             self.busy = True
             self._drain.emit()
 
@@ -124,12 +128,15 @@ class TranscriptionQueue(QObject):
 
     def shutdown(self) -> None:
         """Stop: kill a running job (it resumes on next start), stop the thread and the child."""
+        if not self._started and not self._thread.isRunning():
+            return
         self._timer.stop()
         self._worker.stopping = True
         if self.current is not None:
             self.runner.cancel()
-        self._thread.quit()
-        self._thread.wait()
+        if self._thread.isRunning():
+            self._thread.quit()
+            self._thread.wait()
         if self.current is not None:  # the job was interrupted by quitting, not by the user
             self.repo.retry(self.current)
         self.process.close()

@@ -1,0 +1,101 @@
+"""The transcript view (click a word or a time -> seek signal, terms highlighted, export) and its
+place in the main window (status-bar widget toggles the Transcriptions dock)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+
+from recorder.subtitles import to_srt, to_vtt
+from recorder.transcript_types import Segment, Word
+from scoring.terms import VocabTerm, find_terms
+from ui.widgets.transcript_view import TERM_STYLE, TranscriptView, export_transcript, fmt_time
+
+SEGS = [
+    Segment(0, 1.0, 4.0, "Start with a Socratic question.",
+            [Word(1.0, 1.4, " Start"), Word(1.4, 1.6, " with"), Word(1.6, 1.7, " a"),
+             Word(1.7, 2.4, " Socratic"), Word(2.4, 4.0, " question.")]),
+    Segment(1, 65.0, 67.5, "Then reframe the objection.",
+            [Word(65.0, 65.4, " Then"), Word(65.4, 66.0, " reframe"), Word(66.0, 66.2, " the"),
+             Word(66.2, 67.5, " objection.")]),
+]
+HITS = find_terms([w for s in SEGS for w in s.words], [VocabTerm("Socratic question"), VocabTerm("reframe")])
+
+
+@pytest.fixture
+def view(qtbot):
+    v = TranscriptView()
+    qtbot.addWidget(v)
+    v.resize(700, 400)
+    v.show()
+    v.set_transcript(SEGS, HITS, {"wpm": 150}, title="take")
+    qtbot.waitExposed(v)
+    return v
+
+
+def click_text(qtbot, view, text, occurrence=0):
+    rect = view.word_rect(text, occurrence)
+    assert rect is not None, text
+    qtbot.mouseClick(view.browser.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_clicking_a_word_seeks_to_its_start(view, qtbot):
+    with qtbot.waitSignal(view.seek_requested) as sig:
+        click_text(qtbot, view, "objection")
+    assert sig.args == [pytest.approx(66.2)]
+    with qtbot.waitSignal(view.seek_requested) as sig:
+        click_text(qtbot, view, "Start")
+    assert sig.args == [pytest.approx(1.0)]
+
+
+def test_clicking_a_segment_time_seeks_to_the_segment(view, qtbot):
+    with qtbot.waitSignal(view.seek_requested) as sig:
+        click_text(qtbot, view, "[1:05]")
+    assert sig.args == [pytest.approx(65.0)]
+
+
+def test_terms_are_highlighted_and_summarised(view):
+    assert view.term_word_indices() == {(0, 3), (0, 4), (1, 1)}
+    html = view.browser.toHtml()
+    assert html.count("#ffe08a") == 3  # Socratic, question., reframe
+    assert "Socratic question" in view.summary.text() and "reframe" in view.summary.text()
+    assert TERM_STYLE.startswith("background-color:#ffe08a")
+
+
+def test_position_highlights_the_playing_segment(view):
+    view.set_position(66.0)
+    assert view._current == 1 and "#e3eefc" in view.browser.toHtml()
+    view.set_position(30.0)
+    assert view._current == -1 and "#e3eefc" not in view.browser.toHtml()
+
+
+def test_export_each_format(view, tmp_path):
+    assert export_transcript(view, "take", SEGS, HITS, {}, path=str(tmp_path / "a.srt")).read_text() == to_srt(SEGS)
+    assert export_transcript(view, "take", SEGS, HITS, {}, path=str(tmp_path / "a.vtt")).read_text() == to_vtt(SEGS)
+    assert export_transcript(view, "take", SEGS, HITS, {}, path=str(tmp_path / "a.txt")).read_text().startswith("Start with")
+    rec = json.loads(export_transcript(view, "take", SEGS, HITS, {"duration": 70}, path=str(tmp_path / "a.json")).read_text())
+    assert rec["duration"] == 70 and [t["term"] for t in rec["terms"]] == ["Socratic question", "reframe"]
+    assert export_transcript(view, "take", SEGS, path=str(tmp_path / "b"), fmt="vtt").name == "b.vtt"
+
+
+def test_empty_and_streaming(qtbot):
+    v = TranscriptView()
+    qtbot.addWidget(v)
+    assert not v.export_button.isEnabled() and "No transcript" in v.summary.text()
+    v.append_segment(SEGS[0])
+    assert v.export_button.isEnabled() and "Socratic" in v.browser.toPlainText()
+    assert fmt_time(3725) == "1:02:05" and fmt_time(65) == "1:05"
+
+
+def test_main_window_has_the_transcriptions_dock_and_status(main_window, qtbot):
+    panel, dock = main_window.transcription_panel, main_window.transcription_dock
+    assert main_window.context.services["transcription_queue"] is panel.queue
+    assert not dock.isVisible()
+    from ui.widgets.transcription_panel import TranscriptionStatus
+
+    status = main_window.statusBar().findChild(TranscriptionStatus)
+    assert status.button.text() == "Transcriptions"
+    qtbot.mouseClick(status.button, Qt.MouseButton.LeftButton)
+    assert dock.isVisible()
+    assert panel.summary.text() == "No transcription jobs yet."
