@@ -39,6 +39,9 @@ def import_kit(obj, path: Path) -> None:
         sys.exit(2)
     report = KitRepo(obj.store()).import_kit(kit)
     click.echo(f"Imported kit '{kit.name}' from {path}: {report.summary()}.")
+    if path.is_dir():  # a partner kit folder also brings its exemplar takes (issue #6)
+        from cli.partner_kit import import_partner_exemplars
+        import_partner_exemplars(obj.store(), path)
 
 
 @cli.group("kit")

@@ -1,0 +1,52 @@
+"""`rolecall export certifications` and `rolecall people set-pin`."""
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+
+from cli import cli
+from cli.export_certifications import COLUMNS
+from store.certification import CertificationRepo
+from store.pins import PinRepo, verify_hash
+from test_certif_support import PROGRAM, cast, crit
+
+
+def _run(data_dir, *args, **kw):
+    return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args], catch_exceptions=False, **kw)
+
+
+def test_set_pin_from_file_and_prompt(store, tmp_path):
+    people, _ = cast(store)
+    pin_file = tmp_path / "pin"
+    pin_file.write_text("4821\n")
+    result = _run(store.data_dir, "people", "set-pin", "Eve", "--pin-file", str(pin_file))
+    assert result.exit_code == 0 and "PIN set for Eve" in result.output
+    stored = store.db.execute("SELECT pin_hash FROM people WHERE name='Eve'").fetchone()[0]
+    assert verify_hash("4821", stored) and "4821" not in stored
+    result = _run(store.data_dir, "people", "set-pin", "Flo", input="9173\n9173\n")
+    assert result.exit_code == 0 and "9173" not in result.output and "only certifiers sign off" in result.output
+    assert _run(store.data_dir, "people", "set-pin", "Eve", input="12\n12\n").exit_code == 1
+    assert _run(store.data_dir, "people", "set-pin", "Nobody", input="1234\n1234\n").exit_code == 1
+
+
+def test_export_certifications_csv_and_json(store, tmp_path):
+    people, takes = cast(store)
+    PinRepo(store).set_pin(people["Eve"].id, "7391")
+    repo = CertificationRepo(store)
+    repo.decide(certifier_id=people["Eve"].id, pin="7391", rep_id=people["Ana"].id, program_key=PROGRAM,
+                decision="certified")
+    repo.decide(certifier_id=people["Eve"].id, pin="7391", rep_id=people["Ben"].id, program_key=PROGRAM,
+                decision="needs_rework", reasons={crit("messaging-pillars"): "One pillar missing."})
+    result = _run(store.data_dir, "export", "certifications")
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert tuple(rows[0].keys()) == COLUMNS == ("rep", "team", "program", "decision", "decided_at",
+                                                 "certifier", "valid_until", "evidence_recordings")
+    assert [(r["rep"], r["team"], r["decision"], r["certifier"]) for r in rows] == [
+        ("Ana", "North", "certified", "Eve"), ("Ben", "South", "needs_rework", "Eve")]
+    assert rows[0]["program"] == PROGRAM and rows[0]["evidence_recordings"] == takes["Ana"]
+    assert rows[0]["valid_until"] and not rows[1]["valid_until"]
+    out = tmp_path / "c.json"
+    assert _run(store.data_dir, "export", "certifications", "--format", "json", "--out", str(out)).exit_code == 0
+    data = json.loads(out.read_text())
+    assert data[0]["evidence_recordings"] == [takes["Ana"]] and set(data[0]) == set(COLUMNS)
