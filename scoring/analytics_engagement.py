@@ -1,0 +1,101 @@
+"""Engagement after the event (issue #8): do reps keep learning? No Qt.
+
+Per exercise (filters: team of the rep, exercise, date of the take):
+* ``completion`` = reps with a submitted take / reps (role 'rep') in scope;
+* ``retakes_per_submission`` = finished takes that were not submitted (kept, discarded or recovered)
+  / submitted takes;
+* ``median_days_to_first_take`` (and the mean): for each rep, their first take of the exercise (any
+  finished take) minus the moment the exercise became available (``available_from``; when the kit
+  does not say, the moment the exercise was imported), in days; negative gaps count as 0;
+* transcript / exemplar views and exports from ``events`` (kinds in store/events.py), by the
+  exercise of the event (or of its recording); the team filter applies to the person who acted.
+Events over time: counts per kind per week (or day).
+"""
+from __future__ import annotations
+
+from statistics import mean, median
+
+from store.db import Store
+from store.events import EXEMPLAR_VIEW, EXPORTS, KINDS, TRANSCRIPT_VIEW
+
+from scoring.analytics_base import Filters, Table, bucket_sql, rounded, rows, share, take_where
+
+ENGAGEMENT_COLUMNS = ["exercise", "reps", "reps_done", "completion", "submitted", "retakes",
+                      "retakes_per_submission", "median_days_to_first_take", "mean_days_to_first_take",
+                      "transcript_views", "exemplar_views", "exports"]
+
+_ATTEMPTS = """
+    SELECT r.id, r.rep_id, r.exercise_id, r.status, p.team,
+           COALESCE(r.submitted_at, r.ended_at, r.started_at, r.created_at) AS taken_at
+    FROM recordings r JOIN people p ON p.id = r.rep_id
+    WHERE r.deleted = 0 AND r.status IN ('submitted', 'take', 'discarded', 'recovered')"""
+
+
+def _exercises(store: Store, f: Filters) -> list[dict]:
+    from scoring.analytics_base import resolve_exercise
+    sql = ("SELECT id AS exercise_id, slug, title AS exercise, "
+           "COALESCE(available_from, created_at) AS available FROM exercises WHERE deleted = 0")
+    params = []
+    exercise = resolve_exercise(store, f.exercise)
+    if exercise:
+        sql += " AND id = ?"
+        params.append(exercise)
+    return rows(store, sql + " ORDER BY position, title", params)
+
+
+def _event_counts(store: Store, f: Filters, group: str) -> list[dict]:
+    where, params = take_where(store, f, alias="e", time_col="created_at")
+    return rows(store, f"""
+        WITH e AS (SELECT ev.kind, ev.created_at, p.team,
+                          COALESCE(ev.exercise_id, r.exercise_id) AS exercise_id
+                   FROM events ev LEFT JOIN recordings r ON r.id = ev.recording_id
+                   LEFT JOIN people p ON p.id = ev.person_id)
+        SELECT {group} AS grp, e.kind, COUNT(*) AS n FROM e WHERE 1=1{where}
+        GROUP BY grp, e.kind""", params)
+
+
+def engagement(store: Store, f: Filters = Filters()) -> Table:
+    where, params = take_where(store, f)
+    team_sql, team_params = ("AND team = ?", [f.team]) if f.team else ("", [])
+    reps = store.db.execute(f"SELECT COUNT(*) FROM people WHERE role = 'rep' AND deleted = 0 {team_sql}",
+                            team_params).fetchone()[0]
+    per_ex = {r["exercise_id"]: r for r in rows(store, f"""
+        WITH t AS ({_ATTEMPTS})
+        SELECT t.exercise_id, COUNT(DISTINCT CASE WHEN t.status = 'submitted' THEN t.rep_id END) AS done,
+               SUM(t.status = 'submitted') AS submitted, SUM(t.status != 'submitted') AS retakes
+        FROM t WHERE 1=1{where} GROUP BY t.exercise_id""", params)}
+    firsts: dict[str, list[float]] = {}
+    for r in rows(store, f"""
+            WITH t AS ({_ATTEMPTS})
+            SELECT t.exercise_id, julianday(MIN(t.taken_at)) - julianday(e.available_from_) AS days
+            FROM t JOIN (SELECT id, COALESCE(available_from, created_at) AS available_from_
+                         FROM exercises) e ON e.id = t.exercise_id
+            WHERE 1=1{where} GROUP BY t.exercise_id, t.rep_id""", params):
+        if r["days"] is not None:
+            firsts.setdefault(r["exercise_id"], []).append(max(0.0, r["days"]))
+    events: dict = {}
+    for r in _event_counts(store, f, "e.exercise_id"):
+        events.setdefault(r["grp"], {})[r["kind"]] = r["n"]
+    out = []
+    for ex in _exercises(store, f):
+        c = per_ex.get(ex["exercise_id"], {})
+        done, submitted, retakes = c.get("done", 0), c.get("submitted", 0) or 0, c.get("retakes", 0) or 0
+        days = firsts.get(ex["exercise_id"], [])
+        ev = events.get(ex["exercise_id"], {})
+        out.append({**ex, "reps": reps, "reps_done": done, "completion": rounded(share(done, reps)),
+                    "submitted": submitted, "retakes": retakes,
+                    "retakes_per_submission": rounded(share(retakes, submitted)),
+                    "median_days_to_first_take": rounded(median(days) if days else None, 2),
+                    "mean_days_to_first_take": rounded(mean(days) if days else None, 2),
+                    "transcript_views": ev.get(TRANSCRIPT_VIEW, 0), "exemplar_views": ev.get(EXEMPLAR_VIEW, 0),
+                    "exports": sum(ev.get(k, 0) for k in EXPORTS)})
+    return Table("engagement", ENGAGEMENT_COLUMNS + ["slug", "available", "exercise_id"], out)
+
+
+def events_over_time(store: Store, f: Filters = Filters()) -> Table:
+    """Events per kind per bucket (rows only for buckets with events)."""
+    data: dict[str, dict] = {}
+    for r in _event_counts(store, f, bucket_sql("e.created_at", f.bucket)):
+        data.setdefault(r["grp"], {k: 0 for k in KINDS})[r["kind"]] = r["n"]
+    out = [{"bucket": b, **counts} for b, counts in sorted(data.items()) if b is not None]
+    return Table("events_over_time", ["bucket", *KINDS], out)
