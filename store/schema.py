@@ -292,12 +292,38 @@ def _v5_review_indexes(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _v6_sync_state(conn: sqlite3.Connection) -> None:
+    """Sync (issue #7), all local: what waits to be sent (``sync_outbox``, filled by triggers that
+    store/sync/tables.py installs on every synced table), the version each row holds
+    (``sync_versions``: Lamport clock + the station that made it), versions that lost or were
+    deleted (``sync_history``), the batches applied (``sync_applied``) and sync's own state."""
+    conn.executescript("""
+    CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE sync_outbox (
+        tbl TEXT NOT NULL, id TEXT NOT NULL, clock INTEGER NOT NULL,
+        op TEXT NOT NULL DEFAULT 'upsert' CHECK (op IN ('upsert', 'delete')),
+        PRIMARY KEY (tbl, id)) WITHOUT ROWID;
+    CREATE TABLE sync_versions (
+        tbl TEXT NOT NULL, id TEXT NOT NULL, clock INTEGER NOT NULL, station TEXT NOT NULL,
+        PRIMARY KEY (tbl, id)) WITHOUT ROWID;
+    CREATE TABLE sync_history (
+        hid INTEGER PRIMARY KEY,
+        tbl TEXT NOT NULL, id TEXT NOT NULL, clock INTEGER NOT NULL, station TEXT NOT NULL,
+        op TEXT NOT NULL, row TEXT, reason TEXT NOT NULL, recorded_at TEXT NOT NULL,
+        UNIQUE (tbl, id, clock, station));
+    CREATE TABLE sync_applied (
+        batch TEXT PRIMARY KEY, station TEXT NOT NULL, seq INTEGER NOT NULL,
+        records INTEGER NOT NULL, applied_at TEXT NOT NULL);
+    """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_people_and_kit,
     _v2_takes_and_scores,
     _v3_transcript_search,
     _v4_signoff_guards,
     _v5_review_indexes,
+    _v6_sync_state,
 ]
 
 

@@ -1,0 +1,20 @@
+"""Sync between stations through a hub (issue #7). No Qt.
+
+* hub.py / folder_hub.py / s3_hub.py — where batches and media go (one small interface)
+* tables.py — which tables sync, and the triggers that record every local change
+* batch.py — the signed, hashed batch format;  keys.py — the team key
+* plan.py — pure planning of a push and a pull;  apply.py — applying records (versions, history)
+* engine.py — ``Syncer``: push then pull, progress, cancel, crash-safe ordering
+* media.py — media files on demand (``ensure_media``) or all at once;  config.py / state.py
+"""
+from store.sync.config import SyncConfig
+from store.sync.engine import Progress, SyncReport, Syncer
+from store.sync.errors import DiskFull, HubError, HubUnreachable, KeyMismatch, NoKey, SyncCancelled, SyncError
+from store.sync.hub import Hub, open_hub
+from store.sync.keys import TeamKey, load_key, save_key
+from store.sync.media import ensure_media
+from store.sync.state import status
+
+__all__ = ["DiskFull", "Hub", "HubError", "HubUnreachable", "KeyMismatch", "NoKey", "Progress",
+           "SyncCancelled", "SyncConfig", "SyncError", "SyncReport", "Syncer", "TeamKey", "ensure_media",
+           "load_key", "open_hub", "save_key", "status"]

@@ -1,0 +1,114 @@
+"""Applying received records to the station's tables (inside the caller's transaction).
+
+Every row is versioned by (Lamport clock, station that made the version). A record newer than what
+the station holds replaces it (the replaced version goes to ``sync_history``); an older one goes
+straight to history; the same version is a no-op — so applying a batch twice changes nothing.
+Deletions are versions too (tombstones): they remove the row, and an older version arriving later
+cannot bring it back.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+from store.clock import now_iso
+from store.sync.batch import Record
+
+
+# columns that say when and where a version was made, not what it holds
+BOOKKEEPING = frozenset({"clock", "created_at", "updated_at", "station_id"})
+
+
+@dataclass
+class ApplyStats:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    same: int = 0
+    lost: int = 0          # older than what we hold: kept in history only
+    refused: list[str] = field(default_factory=list)
+    max_clock: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.inserted + self.updated + self.deleted
+
+
+def _json(row: dict | None) -> str | None:
+    if row is None:
+        return None
+    return json.dumps({k: (v.hex() if isinstance(v, (bytes, bytearray)) else v) for k, v in row.items()},
+                      sort_keys=True)
+
+
+def _history(conn, table, rid, version, op, row, reason) -> None:
+    conn.execute("INSERT OR IGNORE INTO sync_history(tbl, id, clock, station, op, row, reason, recorded_at) "
+                 "VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                 [table, rid, version[0], version[1], op, _json(row), reason, now_iso()])
+
+
+def apply_records(conn: sqlite3.Connection, records: list[Record], tables: dict[str, list[str]],
+                  local_station: str) -> ApplyStats:
+    stats = ApplyStats()
+    for rec in records:
+        stats.max_clock = max(stats.max_clock, rec.clock)
+        cols = tables[rec.table]
+        q = f'"{rec.table}"'
+        cur = conn.execute(f"SELECT * FROM {q} WHERE id=?", [rec.id])
+        found = cur.fetchone()
+        local_row = dict(zip([d[0] for d in cur.description], found)) if found else None
+        held = conn.execute("SELECT clock, station FROM sync_versions WHERE tbl=? AND id=?",
+                            [rec.table, rec.id]).fetchone()
+        if held is None and local_row is not None:
+            held = (local_row.get("clock") or 0, local_row.get("station_id") or "")
+        held = tuple(held) if held is not None else None
+        if held == rec.version:
+            stats.same += 1
+            if rec.station == local_station:   # our own batch seen again: it is published
+                conn.execute("DELETE FROM sync_outbox WHERE tbl=? AND id=? AND clock=?",
+                             [rec.table, rec.id, rec.clock])
+            continue
+        if held is not None and rec.version < held:
+            _history(conn, rec.table, rec.id, rec.version, rec.op, rec.row, "older than the version held")
+            stats.lost += 1
+            continue
+        same_content = False
+        try:
+            conn.execute("SAVEPOINT sync_rec")
+            if rec.op == "delete":
+                if local_row is not None:
+                    conn.execute(f"DELETE FROM {q} WHERE id=?", [rec.id])
+                    stats.deleted += 1
+            else:
+                row = {k: v for k, v in (rec.row or {}).items() if k in cols}
+                row["id"] = rec.id
+                if local_row is None:
+                    names = list(row)
+                    conn.execute(f"INSERT INTO {q} ({', '.join(f'{chr(34)}{n}{chr(34)}' for n in names)}) "
+                                 f"VALUES ({', '.join('?' * len(names))})", [row[n] for n in names])
+                    stats.inserted += 1
+                else:
+                    names = [n for n in row if n != "id" and row[n] != local_row.get(n)]
+                    if names:
+                        conn.execute(f"UPDATE {q} SET {', '.join(f'{chr(34)}{n}{chr(34)}=?' for n in names)} "
+                                     f"WHERE id=?", [row[n] for n in names] + [rec.id])
+                    if set(names) - BOOKKEEPING:
+                        stats.updated += 1
+                    else:
+                        stats.same += 1
+                        same_content = True
+        except sqlite3.DatabaseError as exc:
+            conn.execute("ROLLBACK TO sync_rec")
+            conn.execute("RELEASE sync_rec")
+            _history(conn, rec.table, rec.id, rec.version, rec.op, rec.row, f"refused here: {exc}")
+            stats.refused.append(f"{rec.table} {rec.id}: {exc}")
+            continue
+        conn.execute("RELEASE sync_rec")
+        if held is not None and local_row is not None and not same_content:
+            _history(conn, rec.table, rec.id, held, "upsert", local_row, "replaced by a newer version")
+        conn.execute("INSERT OR REPLACE INTO sync_versions(tbl, id, clock, station) VALUES(?, ?, ?, ?)",
+                     [rec.table, rec.id, rec.clock, rec.station])
+        # a local change not yet sent that this newer version replaces is not sent any more
+        conn.execute("DELETE FROM sync_outbox WHERE tbl=? AND id=? AND clock<=?", [rec.table, rec.id, rec.clock])
+    return stats

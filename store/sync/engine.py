@@ -1,0 +1,377 @@
+"""Carrying out a sync: push (media first, then batches), then pull (one transaction per batch).
+
+Safe to stop at any moment (cancel, crash, power cut): media are published before the batch that
+references them; a batch is published whole or not at all; the outbox is cleared only after the batch
+is on the hub, and a batch of ours found on the hub but not recorded here (we died just after
+publishing) is recognised on the next run; a received batch is applied and recorded as applied in one
+transaction. ``ROLECALL_SYNC_KILL_AT=<stage>`` makes the process kill itself at a stage (tests).
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from store.clock import now_iso
+from store.db import Store
+from store.sync import batch as batchfmt
+from store.sync.apply import apply_records
+from store.sync.errors import KeyMismatch, SyncCancelled, SyncError, os_error
+from store.sync.hub import HUB_FILE, Hub, MediaMismatch
+from store.sync.keys import TeamKey
+from store.sync.media import MEDIA_COLUMN, has_local_media, local_media_path, missing_media
+from store.sync.plan import MAX_RECORDS, BatchRef, Pending, plan_pull, plan_push
+from store.sync.state import get_state, set_state
+from store.sync.tables import ensure_tracking, synced_tables
+
+KILL_ENV = "ROLECALL_SYNC_KILL_AT"
+STAGES = ("after_media_upload", "after_batch_publish", "before_mark_applied")
+
+
+def checkpoint(stage: str) -> None:
+    if os.environ.get(KILL_ENV) == stage:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass
+class Progress:
+    phase: str              # 'send media' | 'send' | 'receive' | 'fetch media'
+    items_done: int
+    items_total: int
+    bytes_done: int = 0
+    bytes_total: int = 0
+
+
+@dataclass
+class SyncReport:
+    sent_batches: int = 0
+    sent_records: int = 0
+    sent_media: int = 0
+    sent_bytes: int = 0
+    received_batches: int = 0
+    received_records: int = 0
+    received_media: int = 0
+    received_bytes: int = 0
+    deferred: int = 0
+    problems: list[str] = field(default_factory=list)   # something was not applied / not sent
+    warnings: list[str] = field(default_factory=list)   # ignored strays and the like
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        out = [f"Sent {self.sent_records} change(s) in {self.sent_batches} batch(es) and "
+               f"{self.sent_media} media file(s) ({_mb(self.sent_bytes)}).",
+               f"Received {self.received_records} change(s) in {self.received_batches} batch(es)"
+               + (f" and {self.received_media} media file(s) ({_mb(self.received_bytes)})."
+                  if self.received_media else ".")]
+        if self.deferred:
+            out.append(f"{self.deferred} change(s) wait for their media file and will go next time.")
+        out += [f"Warning: {w}" for w in self.warnings]
+        out += [f"Problem: {p}" for p in self.problems]
+        return out
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"
+
+
+class Syncer:
+    """One sync of one station with one hub. ``progress(Progress)`` is called often; ``cancel()``
+    returning True stops at the next safe point (SyncCancelled)."""
+
+    def __init__(self, store: Store, hub: Hub, key: TeamKey, *,
+                 progress: Callable[[Progress], None] | None = None,
+                 cancel: Callable[[], bool] | None = None, fetch_all_media: bool = False,
+                 max_records: int = MAX_RECORDS):
+        self.store, self.hub, self.key = store, hub, key
+        self.progress_cb = progress
+        self.cancel_cb = cancel
+        self.fetch_all_media = fetch_all_media
+        self.max_records = max_records
+        self.report = SyncReport()
+        self._cancelled = False
+
+    # -- control -----------------------------------------------------------------------------------
+    def stop(self) -> None:
+        self._cancelled = True
+
+    def _check_cancel(self) -> None:
+        if self._cancelled or (self.cancel_cb is not None and self.cancel_cb()):
+            raise SyncCancelled()
+
+    def _emit(self, *args) -> None:
+        if self.progress_cb:
+            self.progress_cb(Progress(*args))
+
+    @property
+    def conn(self):
+        return self.store.db.conn
+
+    # -- the whole thing -----------------------------------------------------------------------------
+    def run(self, push: bool = True, pull: bool = True, pull_limit: int | None = None) -> SyncReport:
+        lock = self._lock()
+        try:
+            try:
+                self._check_hub()
+                with self.store.transaction() as db:
+                    ensure_tracking(db.conn)
+                self.tables = synced_tables(self.conn)
+                self._adopt_own_batches()
+                if push:
+                    self.push()
+                if pull:
+                    self.pull(limit=pull_limit)
+                if self.fetch_all_media:
+                    self.fetch_media()
+            except OSError as exc:
+                raise os_error(exc, "on this station") from exc
+            except SyncError as exc:
+                if not isinstance(exc, SyncCancelled):
+                    with self.store.transaction() as db:
+                        set_state(db.conn, "last_error", str(exc))
+                raise
+            with self.store.transaction() as db:
+                set_state(db.conn, "last_sync", now_iso())
+                if self.report.problems:
+                    set_state(db.conn, "last_error", self.report.problems[0])
+                else:
+                    db.conn.execute("DELETE FROM sync_state WHERE key='last_error'")
+            return self.report
+        finally:
+            os.close(lock)
+
+    def _lock(self) -> int:
+        path = Path(self.store.data_dir) / "sync.lock"
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            os.close(fd)
+            raise SyncError("A sync is already running on this station; wait for it to finish.") from exc
+        return fd
+
+    def _check_hub(self) -> None:
+        """The hub's marker says which team key it uses: a station with another key is stopped before
+        it sends or applies anything."""
+        import json  # noqa: PLC0415
+        marker = {"format": "rolecall-hub/1", "key_id": self.key.key_id}
+        try:
+            found = json.loads(self.hub.get(HUB_FILE))
+        except FileNotFoundError:
+            self.hub.put_if_absent(HUB_FILE, json.dumps(marker).encode())
+            found = json.loads(self.hub.get(HUB_FILE))
+        except ValueError:
+            found = {}
+            self.report.warnings.append(f"The hub's {HUB_FILE} is unreadable; checking each batch's key.")
+        if found and found.get("key_id") != self.key.key_id:
+            raise KeyMismatch("Key mismatch: this hub is used with a different team key than this "
+                              f"station's (fingerprint {self.key.fingerprint}). Nothing was sent or "
+                              "received. Enter the team's key in Settings (or `rolecall sync set-key`).")
+
+    # -- push ----------------------------------------------------------------------------------------
+    def _next_seq(self) -> int:
+        return int(get_state(self.conn, "next_seq", "1"))
+
+    def _pending(self) -> list[Pending]:
+        entries = self.conn.execute(
+            "SELECT o.tbl, o.id, o.clock, o.op, v.clock, v.station FROM sync_outbox o "
+            "LEFT JOIN sync_versions v ON v.tbl = o.tbl AND v.id = o.id").fetchall()
+        by_table: dict[str, list[str]] = {}
+        for tbl, rid, *_ in entries:
+            by_table.setdefault(tbl, []).append(rid)
+        rows: dict[tuple[str, str], dict] = {}
+        for tbl, ids in by_table.items():
+            if tbl not in self.tables:
+                continue
+            for start in range(0, len(ids), 500):
+                part = ids[start:start + 500]
+                cur = self.conn.execute(f'SELECT * FROM "{tbl}" WHERE id IN ({",".join("?" * len(part))})', part)
+                names = [d[0] for d in cur.description]
+                for found in cur:
+                    row = dict(zip(names, found))
+                    rows[(tbl, row["id"])] = row
+        out = []
+        for tbl, rid, clock, op, vclock, vstation in entries:
+            row = rows.get((tbl, rid))
+            version = (vclock, vstation) if vclock is not None else None
+            out.append(Pending(tbl, rid, clock, op, version, row,
+                               row.get(MEDIA_COLUMN) if row else None,
+                               row.get("media_size") if row else None))
+        return out
+
+    def push(self) -> None:
+        pending = self._pending()
+        if not pending:
+            return
+        local_media, hub_media = {}, {}
+        for p in pending:
+            sha = p.media_sha256
+            if not sha or p.op != "upsert" or sha in hub_media:
+                continue
+            hub_media[sha] = self.hub.media_size(sha)
+            if has_local_media(self.store, p.row):
+                path = local_media_path(self.store, p.row)
+                local_media[sha] = (str(path), path.stat().st_size)
+        order = list(self.tables)
+        plan = plan_push(pending, self.store.station_id, self._next_seq(), local_media=local_media,
+                         hub_media=hub_media, table_order=order, max_records=self.max_records,
+                         created_at=now_iso())
+        if plan.uploads:
+            bad = self._upload(plan)
+            if bad:
+                for sha in bad:
+                    local_media.pop(sha, None)
+                    hub_media[sha] = None
+                plan = plan_push(pending, self.store.station_id, self._next_seq(), local_media=local_media,
+                                 hub_media=hub_media, table_order=order, max_records=self.max_records,
+                                 created_at=now_iso())
+                plan.uploads = []
+        self.report.deferred = len(plan.deferred)
+        with self.store.transaction() as db:
+            for p in plan.drop:
+                db.conn.execute("DELETE FROM sync_outbox WHERE tbl=? AND id=? AND clock=?",
+                                [p.table, p.id, p.clock])
+        total = len(plan.batches)
+        for number, batch in enumerate(plan.batches):
+            self._check_cancel()
+            self._emit("send", number, total, 0, 0)
+            data = batchfmt.encode(batch, self.key)
+            if not self.hub.put_if_absent(batch.name, data):
+                raise SyncError(f"The hub already has {batch.name}; another sync of this station ran at "
+                                "the same time. Sync again.")
+            checkpoint("after_batch_publish")
+            with self.store.transaction() as db:
+                db.conn.executemany("DELETE FROM sync_outbox WHERE tbl=? AND id=? AND clock=?",
+                                    [(r.table, r.id, r.clock) for r in batch.records])
+                set_state(db.conn, "next_seq", str(batch.seq + 1))
+                db.conn.execute("INSERT OR IGNORE INTO sync_applied(batch, station, seq, records, applied_at) "
+                                "VALUES(?, ?, ?, ?, ?)", [batch.name, batch.station, batch.seq,
+                                                          len(batch.records), now_iso()])
+            self.report.sent_batches += 1
+            self.report.sent_records += len(batch.records)
+            self.report.sent_bytes += len(data)
+        self._emit("send", total, total, 0, 0)
+
+    def _upload(self, plan) -> set[str]:
+        total_bytes = plan.upload_bytes
+        done = [0]
+
+        def on_bytes(n: int) -> None:
+            done[0] += n
+            self._emit("send media", self.report.sent_media, len(plan.uploads), done[0], total_bytes)
+
+        bad: set[str] = set()
+        for upload in plan.uploads:
+            self._check_cancel()
+            try:
+                self.hub.put_media(upload.sha256, Path(upload.path), upload.size, on_bytes)
+            except MediaMismatch as exc:
+                self.report.problems.append(f"Not sent: {exc}.")
+                bad.add(upload.sha256)
+                continue
+            self.report.sent_media += 1
+            self.report.sent_bytes += upload.size
+        checkpoint("after_media_upload")
+        return bad
+
+    # -- pull ----------------------------------------------------------------------------------------
+    def _applied(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT batch FROM sync_applied")}
+
+    def _adopt_own_batches(self) -> None:
+        """Our own batches on the hub that we have not recorded (we died right after publishing, or
+        this database was restored from a backup): apply them and move our sequence past them."""
+        mine = [n for n in self.hub.list(f"{batchfmt.BATCH_PREFIX}{self.store.station_id}/")
+                if batchfmt.parse_name(n)]
+        if not mine:
+            return
+        top = max(batchfmt.parse_name(n)[1] for n in mine)
+        plan = plan_pull(mine, self._applied())
+        for ref in plan.to_apply:
+            self._receive(ref)
+        if top >= self._next_seq():
+            with self.store.transaction() as db:
+                set_state(db.conn, "next_seq", str(top + 1))
+
+    def pull(self, limit: int | None = None) -> None:
+        listing = self.hub.list(batchfmt.BATCH_PREFIX)
+        plan = plan_pull(listing, self._applied(), limit=limit)
+        for stray in plan.strays:
+            self.report.warnings.append(f"Ignored a stray file on the hub: {stray} (a copy made by a "
+                                        "file-sync tool, or not Rolecall's).")
+        total = len(plan.to_apply)
+        for number, ref in enumerate(plan.to_apply):
+            self._check_cancel()
+            self._emit("receive", number, total, 0, 0)
+            self._receive(ref)
+        self._emit("receive", total, total, 0, 0)
+
+    def _receive(self, ref: BatchRef) -> None:
+        try:
+            data = self.hub.get(ref.name)
+        except FileNotFoundError:
+            return
+        try:
+            batch = batchfmt.decode(data, self.key, expect=(ref.station, ref.seq))
+        except batchfmt.BadBatch as exc:
+            self.report.problems.append(f"Not applied: {ref.name} is {exc}.")
+            return
+        unknown = sorted({r.table for r in batch.records} - set(self.tables))
+        if unknown:
+            self.report.problems.append(f"Not applied: {ref.name} holds {', '.join(unknown)}, which this "
+                                        "version of Rolecall does not know. Update Rolecall on this station.")
+            return
+        conn = self.conn
+        conn.execute("PRAGMA foreign_keys=OFF")   # rows may arrive before what they refer to
+        try:
+            with self.store.transaction() as db:
+                set_state(db.conn, "applying", "1")
+                stats = apply_records(db.conn, batch.records, self.tables, self.store.station_id)
+                if stats.max_clock:
+                    self.store.observe_clock(stats.max_clock)
+                checkpoint("before_mark_applied")
+                db.conn.execute("INSERT INTO sync_applied(batch, station, seq, records, applied_at) "
+                                "VALUES(?, ?, ?, ?, ?)", [ref.name, ref.station, ref.seq,
+                                                          len(batch.records), now_iso()])
+                db.conn.execute("DELETE FROM sync_state WHERE key='applying'")
+        finally:
+            conn.execute("PRAGMA foreign_keys=ON")
+        if ref.station != self.store.station_id:
+            self.report.received_batches += 1
+            self.report.received_records += stats.changed
+        for refusal in stats.refused[:5]:
+            self.report.warnings.append(f"Kept in history only (refused by this station): {refusal}")
+
+    # -- media ---------------------------------------------------------------------------------------
+    def fetch_media(self) -> None:
+        todo = missing_media(self.store, self.tables)
+        total_bytes = sum(int(r.get("media_size") or 0) for _, r in todo)
+        done = [0]
+
+        def on_bytes(n: int) -> None:
+            done[0] += n
+            self._emit("fetch media", self.report.received_media, len(todo), done[0], total_bytes)
+
+        seen = set()
+        for _table, row in todo:
+            self._check_cancel()
+            sha = row[MEDIA_COLUMN]
+            path = local_media_path(self.store, row)
+            if path is None or (sha, path) in seen:
+                continue
+            seen.add((sha, path))
+            try:
+                self.hub.fetch_media(sha, path, on_bytes)
+            except FileNotFoundError:
+                self.report.warnings.append(f"Media {sha[:12]}… is not on the hub yet.")
+                continue
+            except MediaMismatch as exc:
+                self.report.problems.append(f"Not fetched: {exc}.")
+                continue
+            self.report.received_media += 1
+            self.report.received_bytes += path.stat().st_size

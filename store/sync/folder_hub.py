@@ -1,0 +1,174 @@
+"""A hub in a folder: a network share, a synced folder or a USB stick. No server needed.
+
+Publishing writes a temp file in ``.tmp/`` (fsynced), then hard-links it to its final name — a link
+fails if the name exists, so publishing is atomic and never overwrites. Filesystems without hard
+links (FAT/exFAT sticks, some SMB shares) fall back to "check, then rename": atomic for readers, and
+the only race (two stations publishing the same name at once) cannot happen because a station only
+publishes names under its own station id.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import uuid
+from pathlib import Path
+
+from store.sync.errors import HubUnreachable, os_error
+from store.sync.hub import CHUNK, ByteProgress, HashingWriter, Hub, MediaMismatch, media_name
+
+TMP = ".tmp"
+
+
+class FolderHub(Hub):
+    def __init__(self, root: Path, fsync: bool = True):
+        self.root = Path(root)
+        self.location = str(self.root)
+        self.fsync = fsync
+        self._links = True
+
+    # -- helpers -----------------------------------------------------------------------------------
+    def _path(self, name: str) -> Path:
+        parts = name.split("/")
+        if any(p in ("", ".", "..") for p in parts):
+            raise ValueError(f"bad hub name {name!r}")
+        return self.root.joinpath(*parts)
+
+    def _check_root(self) -> None:
+        if not self.root.is_dir():
+            raise HubUnreachable(f"The hub folder {self.root} is not there. Connect the drive or "
+                                 "share, or choose another hub in Settings.")
+
+    def _tmp(self) -> Path:
+        tmp = self.root / TMP
+        try:
+            tmp.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise os_error(exc, f"creating {tmp}") from exc
+        return tmp / f"{uuid.uuid4().hex}.part"
+
+    def _write_tmp(self, data: bytes) -> Path:
+        tmp = self._tmp()
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                if self.fsync:
+                    os.fsync(fh.fileno())
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise os_error(exc, f"writing to {self.root}") from exc
+        return tmp
+
+    def _publish(self, tmp: Path, final: Path) -> bool:
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if self._links:
+                try:
+                    os.link(tmp, final)
+                    return True
+                except FileExistsError:
+                    return False
+                except OSError as exc:
+                    if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
+                                         errno.EMLINK, errno.ENOSYS):
+                        raise
+                    self._links = False
+            if final.exists():
+                return False
+            os.rename(tmp, final)
+            return True
+        except OSError as exc:
+            raise os_error(exc, f"publishing {final.name}") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    # -- blobs -------------------------------------------------------------------------------------
+    def list(self, prefix: str) -> list[str]:
+        self._check_root()
+        base = self._path(prefix.rstrip("/"))
+        out: list[str] = []
+        try:
+            for dirpath, dirnames, filenames in os.walk(base):
+                dirnames[:] = [d for d in dirnames if d != TMP]
+                rel = Path(dirpath).relative_to(self.root).as_posix()
+                out.extend(f"{rel}/{f}" for f in filenames)
+        except OSError as exc:
+            raise os_error(exc, f"listing {base}") from exc
+        return sorted(out)
+
+    def get(self, name: str) -> bytes:
+        self._check_root()
+        try:
+            return self._path(name).read_bytes()
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            raise os_error(exc, f"reading {name}") from exc
+
+    def exists(self, name: str) -> bool:
+        self._check_root()
+        return self._path(name).exists()
+
+    def put_if_absent(self, name: str, data: bytes) -> bool:
+        self._check_root()
+        final = self._path(name)
+        if final.exists():
+            return False
+        return self._publish(self._write_tmp(data), final)
+
+    # -- media -------------------------------------------------------------------------------------
+    def media_size(self, sha256: str) -> int | None:
+        self._check_root()
+        try:
+            return self._path(media_name(sha256)).stat().st_size
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise os_error(exc, "checking media") from exc
+
+    def put_media(self, sha256: str, source: Path, size: int, progress: ByteProgress | None = None) -> None:
+        self._check_root()
+        final = self._path(media_name(sha256))
+        tmp = self._tmp()
+        try:
+            with open(source, "rb") as src, open(tmp, "wb") as dst:
+                writer = HashingWriter(dst, progress)
+                while chunk := src.read(CHUNK * 4):
+                    writer.write(chunk)
+                dst.flush()
+                if self.fsync:
+                    os.fsync(dst.fileno())
+            if writer.hash.hexdigest() != sha256 or writer.size != size:
+                raise MediaMismatch(f"{source} does not match its recorded hash (damaged or changed "
+                                    "since it was recorded)")
+            final.parent.mkdir(parents=True, exist_ok=True)
+            if final.exists() and final.stat().st_size != size:
+                os.replace(tmp, final)     # a damaged copy of the same content: repair it
+            else:
+                self._publish(tmp, final)
+        except OSError as exc:
+            raise os_error(exc, f"copying media to {self.root}") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def fetch_media(self, sha256: str, dest: Path, progress: ByteProgress | None = None) -> None:
+        self._check_root()
+        src_path = self._path(media_name(sha256))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(dest.name + ".sync-part")
+        try:
+            with open(src_path, "rb") as src, open(tmp, "wb") as dst:
+                writer = HashingWriter(dst, progress)
+                while chunk := src.read(CHUNK * 4):
+                    writer.write(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
+            if writer.hash.hexdigest() != sha256:
+                raise MediaMismatch(f"the hub's copy of media {sha256[:12]}… is damaged or truncated")
+            os.replace(tmp, dest)
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            raise os_error(exc, f"copying media from {self.root}") from exc
+        finally:
+            tmp.unlink(missing_ok=True)

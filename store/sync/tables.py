@@ -1,0 +1,153 @@
+"""Which tables leave the station, and the triggers that notice every local change to them.
+
+Table-driven: every table with ``id``, ``station_id`` and ``clock`` columns syncs, except the local
+ones below. Features never call sync: a trigger per table and event (installed here, re-installed
+when a table's columns change, and installed for tables that later migrations add) records each
+local insert, update or delete in ``sync_outbox`` and the row's version (clock, this station) in
+``sync_versions``. An update that did not advance the row's Lamport clock gets a fresh tick from the
+trigger, so "the latest change wins" holds even for code that forgets to tick. The triggers are
+silent while sync itself applies rows (``sync_state.applying = '1'``, only ever set inside the apply
+transaction).
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+LOCAL_TABLES = frozenset({"station", "transcription_jobs"})
+REQUIRED = ("id", "station_id", "clock")
+TRIGGER_PREFIX = "sync_trk_"
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+
+
+def synced_tables(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """{table: columns} for every table that leaves the station, parents before children."""
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND sql NOT LIKE 'CREATE VIRTUAL%' "
+        "ORDER BY name")]
+    found = {}
+    for name in names:
+        if name in LOCAL_TABLES or name.startswith(("sync_", "sqlite_")):
+            continue
+        cols = _columns(conn, name)
+        if all(c in cols for c in REQUIRED):
+            found[name] = cols
+    return {t: found[t] for t in _parents_first(conn, list(found))}
+
+
+def _parents_first(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
+    deps = {t: {r[2] for r in conn.execute(f'PRAGMA foreign_key_list("{t}")')} & set(tables) - {t}
+            for t in tables}
+    order: list[str] = []
+    while deps:
+        ready = sorted(t for t, d in deps.items() if not d - set(order))
+        if not ready:                       # a cycle: keep the rest in name order
+            ready = sorted(deps)
+        for t in ready:
+            order.append(t)
+            deps.pop(t)
+    return order
+
+
+def _signature(columns: list[str]) -> str:
+    return hashlib.sha1(",".join(columns).encode()).hexdigest()[:8]
+
+
+def _quiet() -> str:
+    return "(SELECT value FROM sync_state WHERE key='applying') IS NOT '1'"
+
+
+def _trigger_sql(table: str, columns: list[str], sig: str) -> list[str]:
+    q = f'"{table}"'
+    station = "(SELECT value FROM station WHERE key='station_id')"
+    clock_now = "(SELECT CAST(value AS INTEGER) FROM station WHERE key='clock')"
+    ensure_clock = "INSERT OR IGNORE INTO station(key, value) VALUES('clock', '0');"
+    row_clock = f"(SELECT clock FROM {q} WHERE id = new.id)"
+    # an insert without a clock (0) gets a tick for its version; the row itself is left alone (some
+    # tables refuse updates)
+    ins_clock = f"CASE WHEN COALESCE(new.clock, 0) = 0 THEN {clock_now} ELSE new.clock END"
+    old_json = "json_object(" + ", ".join(f"'{c}', old.\"{c}\"" for c in columns) + ")"
+    name = f"{TRIGGER_PREFIX}{table}_{sig}"
+    return [
+        f"""CREATE TRIGGER "{name}_ai" AFTER INSERT ON {q} WHEN {_quiet()} BEGIN
+            {ensure_clock}
+            UPDATE station SET value = CAST(value AS INTEGER) + 1
+                WHERE key='clock' AND COALESCE(new.clock, 0) = 0;
+            INSERT OR REPLACE INTO sync_outbox(tbl, id, clock, op) VALUES('{table}', new.id, {ins_clock}, 'upsert');
+            INSERT OR REPLACE INTO sync_versions(tbl, id, clock, station)
+                VALUES('{table}', new.id, {ins_clock}, {station});
+        END""",
+        f"""CREATE TRIGGER "{name}_au" AFTER UPDATE ON {q} WHEN {_quiet()} BEGIN
+            {ensure_clock}
+            UPDATE station SET value = MAX(CAST(value AS INTEGER), COALESCE(old.clock, 0)) + 1
+                WHERE key='clock' AND COALESCE(new.clock, 0) <= COALESCE(old.clock, 0);
+            UPDATE {q} SET clock = {clock_now}
+                WHERE id = new.id AND COALESCE(new.clock, 0) <= COALESCE(old.clock, 0);
+            INSERT OR REPLACE INTO sync_outbox(tbl, id, clock, op) VALUES('{table}', new.id, {row_clock}, 'upsert');
+            INSERT OR REPLACE INTO sync_versions(tbl, id, clock, station)
+                VALUES('{table}', new.id, {row_clock}, {station});
+        END""",
+        f"""CREATE TRIGGER "{name}_ad" AFTER DELETE ON {q} WHEN {_quiet()} BEGIN
+            {ensure_clock}
+            UPDATE station SET value = MAX(CAST(value AS INTEGER), COALESCE(old.clock, 0)) + 1
+                WHERE key='clock';
+            INSERT OR IGNORE INTO sync_history(tbl, id, clock, station, op, row, reason, recorded_at)
+                VALUES('{table}', old.id, COALESCE(old.clock, 0),
+                       COALESCE((SELECT station FROM sync_versions WHERE tbl='{table}' AND id=old.id),
+                                old.station_id),
+                       'upsert', {old_json}, 'deleted here', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+            INSERT OR REPLACE INTO sync_outbox(tbl, id, clock, op) VALUES('{table}', old.id, {clock_now}, 'delete');
+            INSERT OR REPLACE INTO sync_versions(tbl, id, clock, station)
+                VALUES('{table}', old.id, {clock_now}, {station});
+        END""",
+    ]
+
+
+def tracking_work(conn: sqlite3.Connection) -> list[tuple[str, list[str], str, set[str]]]:
+    """Tables whose triggers are missing or out of date (a read; cheap)."""
+    existing: dict[str, set[str]] = {}
+    for name, tbl in conn.execute("SELECT name, tbl_name FROM sqlite_master WHERE type='trigger' "
+                                  "AND name LIKE ?", [TRIGGER_PREFIX + "%"]):
+        existing.setdefault(tbl, set()).add(name)
+    work = []
+    for table, columns in synced_tables(conn).items():
+        sig = _signature(columns)
+        wanted = {f"{TRIGGER_PREFIX}{table}_{sig}_{e}" for e in ("ai", "au", "ad")}
+        have = existing.get(table, set())
+        if have != wanted:
+            work.append((table, columns, sig, have))
+    return work
+
+
+def ensure_tracking(conn: sqlite3.Connection) -> list[str]:
+    """Install (or refresh) the change triggers; a table seen for the first time has all its rows
+    queued to send. Call inside a write transaction. Returns the tables newly adopted."""
+    adopted = []
+    for table, columns, sig, have in tracking_work(conn):
+        for name in have:
+            conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+        for sql in _trigger_sql(table, columns, sig):
+            conn.execute(sql)
+        tracked = conn.execute("SELECT 1 FROM sync_state WHERE key=?", [f"tracked:{table}"]).fetchone()
+        if not tracked:
+            adopt(conn, table)
+            conn.execute("INSERT OR REPLACE INTO sync_state(key, value) VALUES(?, '1')", [f"tracked:{table}"])
+            adopted.append(table)
+    return adopted
+
+
+def adopt(conn: sqlite3.Connection, table: str) -> None:
+    """Queue every row of a table not tracked before (rows written before sync existed)."""
+    local = conn.execute("SELECT value FROM station WHERE key='station_id'").fetchone()[0]
+    conn.execute(f"""INSERT OR IGNORE INTO sync_versions(tbl, id, clock, station)
+                     SELECT '{table}', id, COALESCE(clock, 0), station_id FROM "{table}" """)
+    conn.execute(f"""INSERT OR IGNORE INTO sync_outbox(tbl, id, clock, op)
+                     SELECT '{table}', t.id, v.clock, 'upsert' FROM "{table}" t
+                     JOIN sync_versions v ON v.tbl='{table}' AND v.id=t.id WHERE v.station=?""", [local])
+
+
+def pending_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
