@@ -38,6 +38,7 @@ def _register() -> None:
     # -- registration points --
     from cli import transcribe  # noqa: F401  (issue #4)
     from cli import record, media_import  # noqa: F401  (issue #3)
+    from cli import sync  # noqa: F401  (issue #7)
     from cli import export, export_certifications, partner_kit, pins  # noqa: F401  (issue #6)
 
 

@@ -348,6 +348,12 @@ class Syncer:
             self.report.warnings.append(f"Kept in history only (refused by this station): {refusal}")
 
     # -- media ---------------------------------------------------------------------------------------
+    def fetch_missing(self) -> SyncReport:
+        """Only download the media files this station lacks (no push, no pull)."""
+        self.tables = synced_tables(self.conn)
+        self.fetch_media()
+        return self.report
+
     def fetch_media(self) -> None:
         todo = missing_media(self.store, self.tables)
         total_bytes = sum(int(r.get("media_size") or 0) for _, r in todo)
