@@ -1,0 +1,135 @@
+"""The evidence for one candidate: requirements, takes with their transcript, peer scores, notes."""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from store.certification_evidence import Evidence
+from store.transcripts import TranscriptRepo
+from ui.widgets.transcript_view import TranscriptView, fmt_time
+
+OK, MISSING = "✔", "✘"
+
+
+def requirements_html(evidence: Evidence) -> str:
+    rows = []
+    for r in evidence.readiness.requirements:
+        colour = "#1b7f3b" if r.met else "#b00020"
+        detail = f" <span style='color:#5a6b7d'>— {html.escape(r.detail)}</span>" if r.detail else ""
+        rows.append(f"<div><span style='color:{colour}; font-weight:600'>{OK if r.met else MISSING}</span> "
+                    f"{html.escape(r.label)}{detail}</div>")
+    return "".join(rows)
+
+
+class EvidencePanel(QWidget):
+    def __init__(self, store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.transcripts = TranscriptRepo(store)
+        self.requirements = QLabel()
+        self.requirements.setObjectName("certifyRequirements")
+        self.requirements.setTextFormat(Qt.TextFormat.RichText)
+        self.requirements.setWordWrap(True)
+        self.takes = QListWidget()
+        self.takes.setObjectName("certifyTakes")
+        self.takes.setMaximumHeight(70)
+        self.takes.currentRowChanged.connect(self._show_take)
+        self.transcript = TranscriptView(show_export=False)
+        self.scores = QTableWidget(0, 6)
+        self.scores.setObjectName("certifyScores")
+        self.scores.setHorizontalHeaderLabels(["Criterion", "Weight", "Minimum", "Peer mean", "Range", "Scores"])
+        self.scores.verticalHeader().setVisible(False)
+        self.scores.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.scores.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.scores.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, 6):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.agreement = QLabel()
+        self.agreement.setObjectName("certifyAgreement")
+        self.agreement.setWordWrap(True)
+        self.notes = QLabel()
+        self.notes.setObjectName("certifyNotes")
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.RichText)
+        self.notes.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.requirements)
+        tl.addWidget(QLabel("<b>Takes</b> (the latest submitted take of each exercise counts)"))
+        tl.addWidget(self.takes)
+        tl.addWidget(self.transcript, 1)
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(QLabel("<b>Peer scores</b> over the evidence"))
+        bl.addWidget(self.scores, 1)
+        bl.addWidget(self.agreement)
+        bl.addWidget(self.notes)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(bottom)
+        split.setSizes([320, 260])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(split)
+        self.evidence: Evidence | None = None
+
+    def show_evidence(self, evidence: Evidence | None) -> None:
+        self.evidence = evidence
+        self.takes.clear()
+        self.scores.setRowCount(0)
+        if evidence is None:
+            self.requirements.setText("Choose a candidate.")
+            self.transcript.set_transcript([], [])
+            self.agreement.clear()
+            self.notes.clear()
+            return
+        self.requirements.setText(requirements_html(evidence))
+        for take in evidence.takes:
+            dur = f" · {fmt_time(take['duration_s'])}" if take.get("duration_s") else ""
+            item = QListWidgetItem(f"{take['exercise']} — submitted {str(take['submitted_at'])[:16].replace('T', ' ')}"
+                                   f"{dur} · {take['scorecards']} peer scorecard(s)")
+            item.setData(Qt.ItemDataRole.UserRole, take["recording_id"])
+            self.takes.addItem(item)
+        if evidence.takes:
+            self.takes.setCurrentRow(0)
+        else:
+            self.transcript.set_transcript([], [])
+        for row in evidence.criteria:
+            agg = row.aggregate
+            below = row.minimum is not None and (agg.mean is None or agg.mean < row.minimum)
+            cells = [row.title, f"{row.weight:g}", "" if row.minimum is None else str(row.minimum),
+                     "—" if agg.mean is None else f"{agg.mean:.2f}",
+                     "—" if agg.low is None else f"{agg.low}–{agg.high}", str(agg.n)]
+            r = self.scores.rowCount()
+            self.scores.insertRow(r)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c == 3 and below:
+                    item.setForeground(Qt.GlobalColor.red)
+                self.scores.setItem(r, c, item)
+        a = evidence.agreement
+        if a is None or a.alpha is None:
+            self.agreement.setText("Agreement between peers: not enough scores to say.")
+        else:
+            self.agreement.setText(f"Agreement between peers (Krippendorff's α, ordinal, {a.units} take × "
+                                   f"criterion units): {a.alpha:.2f} — {a.label}.")
+        if evidence.notes:
+            self.notes.setText("<b>Coach notes and peer comments</b><br>" + "<br>".join(
+                f"<i>{html.escape(n['kind'])}</i> · {html.escape(n['author'] or '?')}"
+                f"{' at ' + fmt_time(n['at_s']) if n['at_s'] is not None else ''}: {html.escape(n['text'])}"
+                for n in evidence.notes))
+        else:
+            self.notes.setText("<span style='color:#5a6b7d'>No coach notes or peer comments on these takes.</span>")
+
+    def _show_take(self, row: int) -> None:
+        item = self.takes.item(row) if row >= 0 else None
+        if item is None:
+            return
+        if not self.transcript.load_recording(self.transcripts, item.data(Qt.ItemDataRole.UserRole)):
+            self.transcript.summary.setText("This take has no transcript yet.")
