@@ -105,6 +105,11 @@ class _Rows:
                                 rows)
 
 
+def _moment(rng: random.Random, duration: float) -> float:
+    """A moment inside the take, to a tenth of a second (rounded down, never past the end)."""
+    return int(rng.uniform(0, duration) * 10) / 10
+
+
 def _clamp(x: float) -> int:
     return max(1, min(5, int(round(x))))
 
@@ -245,7 +250,7 @@ def generate(store: Store, recordings: int = 200, seed: int = 1, force: bool = F
             coach = coach_of_team[team_of[rep]]
             rows.add("comments", submitted + timedelta(hours=rng.randint(1, 20)), station, mutable=True,
                      recording_id=take, author_id=coach, scorecard_id=None, kind="coach_note",
-                     at_s=round(rng.uniform(0, duration), 1) if rng.random() < 0.5 else None,
+                     at_s=_moment(rng, duration) if rng.random() < 0.5 else None,
                      text=rng.choice(T.COACH_NOTES), deleted=0)
             counts["coach_notes"] += 1
         if len(mean_scores) >= 4:
@@ -285,14 +290,14 @@ def _scorecard(rows: _Rows, rng: random.Random, station: int, take: str, scorer:
     for cid, tids in crits:
         heard = [term_times[t] for t in tids if t in term_times]
         evidence = (round(heard[0], 1) if heard and rng.random() < 0.8 else
-                    round(rng.uniform(0, duration), 1) if rng.random() < 0.5 else None)
+                    _moment(rng, duration) if rng.random() < 0.5 else None)
         rows.add("scores", when, station, scorecard_id=card, criterion_id=cid, score=values[cid],
                  evidence_s=evidence, comment=rng.choice(T.CRIT_COMMENTS))
     counts["scorecards"] += 1
     counts["scores"] += len(crits)
     if rng.random() < 0.2:
         rows.add("comments", when, station, mutable=True, recording_id=take, author_id=scorer, scorecard_id=card,
-                 kind="comment", at_s=round(rng.uniform(0, duration), 1), text=rng.choice(T.TIMED), deleted=0)
+                 kind="comment", at_s=_moment(rng, duration), text=rng.choice(T.TIMED), deleted=0)
         counts["comments"] += 1
     return card
 

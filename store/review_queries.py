@@ -234,3 +234,22 @@ class ReviewQueries:
         rows = self.coach_queue(exercise_id)
         taken = [r.recording_id for r in rows if r.exemplar]
         return exemplar_candidates(((r.recording_id, r.aggregate) for r in rows), limit, exclude=taken)
+
+
+EXPORT_COLUMNS = ("recording_id", "exercise", "rep", "team", "scorer", "criterion", "score", "weight",
+                  "evidence_s", "comment", "scored_at", "version")
+
+
+def score_rows(store: Store, all_versions: bool = False):
+    """One row per criterion score (``EXPORT_COLUMNS``), each scorer's current scorecard only unless
+    ``all_versions``; exercise and criterion by slug, people by name. A generator (streams 10^5 rows)."""
+    cards = "scorecards" if all_versions else "current_scorecards"
+    cur = store.db.execute(
+        "SELECT cs.recording_id, e.slug, rp.name, rp.team, sp.name, c.slug, sc.score, c.weight, sc.evidence_s, "
+        f"sc.comment, cs.submitted_at, cs.version FROM {cards} cs JOIN scores sc ON sc.scorecard_id = cs.id "
+        "JOIN recordings r ON r.id = cs.recording_id LEFT JOIN exercises e ON e.id = r.exercise_id "
+        "LEFT JOIN people rp ON rp.id = r.rep_id LEFT JOIN people sp ON sp.id = cs.scorer_id "
+        "LEFT JOIN criteria c ON c.id = sc.criterion_id "
+        "ORDER BY r.submitted_at, cs.recording_id, sp.name, cs.version, c.position")
+    for row in cur:
+        yield dict(zip(EXPORT_COLUMNS, row))
