@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from store.db import Store
 
-from scoring.analytics_adoption import adoption_by_team, adoption_by_term, adoption_over_time
+from scoring.analytics_adoption import (adoption_by_team, adoption_by_term, adoption_cube,
+                                       adoption_over_time)
 from scoring.analytics_base import Filters, Table, ensure_facts
 from scoring.analytics_engagement import engagement, events_over_time
-from scoring.analytics_leaderboard import leaderboard, team_leaderboard
+from scoring.analytics_leaderboard import leaderboard, rep_rows, team_leaderboard
 from scoring.analytics_scores import agreement_over_time, score_distribution
 
 __all__ = ["Filters", "Table", "DashboardData", "dashboard", "has_takes", "teams", "REPORTS",
@@ -63,11 +64,13 @@ def dashboard(store: Store, f: Filters = Filters(), viewer_id: str | None = None
     """Every figure of the page for these filters (the viewer decides who is hidden)."""
     ensure_facts(store)
     total = store.db.conn.execute("SELECT COUNT(*) FROM f_takes").fetchone()[0]
+    reps = rep_rows(store, f)
+    cube = adoption_cube(store, f)
     return DashboardData(
         filters=f, takes=_count_takes(store, f), total_takes=total,
-        leaderboard=leaderboard(store, f, viewer_id), teams=team_leaderboard(store, f),
-        adoption=adoption_by_term(store, f), adoption_over_time=adoption_over_time(store, f),
-        adoption_by_team=adoption_by_team(store, f), engagement=engagement(store, f),
+        leaderboard=leaderboard(store, f, viewer_id, reps=reps), teams=team_leaderboard(store, f, reps=reps),
+        adoption=adoption_by_term(store, f, cube), adoption_over_time=adoption_over_time(store, f, cube),
+        adoption_by_team=adoption_by_team(store, f, cube), engagement=engagement(store, f),
         events_over_time=events_over_time(store, f), score_distribution=score_distribution(store, f),
         agreement_over_time=agreement_over_time(store, f))
 

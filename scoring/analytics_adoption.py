@@ -10,9 +10,11 @@ The same per time bucket (week or day of the take) and per team (the term x team
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 from store.db import Store
 
-from scoring.analytics_base import (Filters, Table, bucket_sql, ensure_facts, rounded, rows, share,
+from scoring.analytics_base import (Filters, Table, ensure_facts, rounded, rows, share, take_bucket,
                                     takes_cte)
 
 HIGH = 4.0
@@ -25,31 +27,30 @@ def _terms(store: Store) -> list[dict]:
                        "ORDER BY term COLLATE NOCASE")
 
 
-def _grouped(store: Store, f: Filters, group: str) -> dict:
-    """{(group value, term_id): counts} and {group value: transcribed takes} for a GROUP BY expr."""
-    ensure_facts(store)
+def adoption_cube(store: Store, f: Filters = Filters()) -> dict:
+    """Counts at the finest grain the figures need, (bucket, team, term), in two aggregate queries;
+    the per-term, over-time and per-team tables are sums over it."""
+    ensure_facts(store, "terms")
     cte, params = takes_cte(store, f)
-    base = f"WITH {cte}, g AS (SELECT ft.id, {group} AS grp FROM ft)"
-    transcribed = {r["grp"]: r["n"] for r in rows(store, f"""{base}
-        SELECT g.grp, COUNT(*) AS n FROM g JOIN f_transcribed x ON x.recording_id = g.id
-        GROUP BY g.grp""", params)}
-    used = rows(store, f"""{base}
-        SELECT g.grp, h.term_id, COUNT(*) AS n FROM g JOIN f_hits h ON h.recording_id = g.id
-        GROUP BY g.grp, h.term_id""", params)
-    scored = rows(store, f"""{base},
-        per_take AS (
-            SELECT g.grp, g.id, ct.term_id, AVG(tc.mean) AS m
-            FROM g JOIN f_tc tc ON tc.recording_id = g.id
-            JOIN f_crit_terms ct ON ct.criterion_id = tc.criterion_id
-            GROUP BY g.grp, g.id, ct.term_id)
-        SELECT grp, term_id, COUNT(*) AS n, SUM(m >= {HIGH}) AS high FROM per_take
-        GROUP BY grp, term_id""", params)
-    counts: dict = {}
-    for r in used:
-        counts.setdefault((r["grp"], r["term_id"]), {})["used"] = r["n"]
-    for r in scored:
-        counts.setdefault((r["grp"], r["term_id"]), {}).update(scored=r["n"], high=r["high"])
-    return {"counts": counts, "transcribed": transcribed}
+    keys = f"{take_bucket(f)} AS bucket, COALESCE(ft.team, '(no team)') AS team"
+    transcribed = rows(store, f"""WITH {cte}
+        SELECT {keys}, COUNT(*) AS n FROM ft WHERE ft.transcribed = 1 GROUP BY 1, 2""", params)
+    counts = rows(store, f"""WITH {cte}
+        SELECT {keys}, tt.term_id, SUM(tt.used) AS used, SUM(tt.scored) AS scored, SUM(tt.high) AS high
+        FROM ft JOIN f_take_term tt ON tt.tk = ft.tk GROUP BY 1, 2, tt.term_id""", params)
+    return {"transcribed": transcribed, "counts": counts}
+
+
+def _rollup(cube: dict, key) -> tuple[dict, dict]:
+    transcribed: dict = defaultdict(int)
+    for r in cube["transcribed"]:
+        transcribed[key(r)] += r["n"]
+    counts: dict = defaultdict(lambda: {"used": 0, "scored": 0, "high": 0})
+    for r in cube["counts"]:
+        c = counts[(key(r), r["term_id"])]
+        for name in ("used", "scored", "high"):
+            c[name] += r[name]
+    return transcribed, counts
 
 
 def _row(term: dict, transcribed: int, c: dict) -> dict:
@@ -60,29 +61,26 @@ def _row(term: dict, transcribed: int, c: dict) -> dict:
             "scored_high_takes": high, "scored_high_share": rounded(share(high, scored))}
 
 
-def adoption_by_term(store: Store, f: Filters = Filters()) -> Table:
-    data = _grouped(store, f, "''")
-    transcribed = data["transcribed"].get("", 0)
-    out = [_row(t, transcribed, data["counts"].get(("", t["term_id"]), {})) for t in _terms(store)]
+def adoption_by_term(store: Store, f: Filters = Filters(), cube: dict | None = None) -> Table:
+    transcribed, counts = _rollup(cube or adoption_cube(store, f), lambda r: "")
+    out = [_row(t, transcribed.get("", 0), counts.get(("", t["term_id"]), {})) for t in _terms(store)]
     return Table("adoption", TERM_COLUMNS + ["slug", "term_id"], out)
 
 
-def adoption_over_time(store: Store, f: Filters = Filters()) -> Table:
+def _by(store: Store, cube: dict, field: str, name: str) -> Table:
+    transcribed, counts = _rollup(cube, lambda r: r[field])
+    groups = sorted(set(transcribed) | {k[0] for k in counts})
+    terms = _terms(store)
+    out = [{field: g, **_row(t, transcribed.get(g, 0), counts.get((g, t["term_id"]), {}))}
+           for g in groups for t in terms]
+    return Table(name, [field] + TERM_COLUMNS + ["slug"], out)
+
+
+def adoption_over_time(store: Store, f: Filters = Filters(), cube: dict | None = None) -> Table:
     """One row per (bucket, term) for every bucket that has takes."""
-    data = _grouped(store, f, bucket_sql("ft.taken_at", f.bucket))
-    buckets = sorted({b for b in data["transcribed"]} | {k[0] for k in data["counts"]})
-    terms = _terms(store)
-    out = [{"bucket": b, **_row(t, data["transcribed"].get(b, 0), data["counts"].get((b, t["term_id"]), {}))}
-           for b in buckets for t in terms]
-    return Table("adoption_over_time", ["bucket"] + TERM_COLUMNS + ["slug"], out)
+    return _by(store, cube or adoption_cube(store, f), "bucket", "adoption_over_time")
 
 
-def adoption_by_team(store: Store, f: Filters = Filters()) -> Table:
+def adoption_by_team(store: Store, f: Filters = Filters(), cube: dict | None = None) -> Table:
     """The term x team matrix, one row per (team, term)."""
-    data = _grouped(store, f, "COALESCE(ft.team, '(no team)')")
-    teams = sorted({b for b in data["transcribed"]} | {k[0] for k in data["counts"]})
-    terms = _terms(store)
-    out = [{"team": team, **_row(t, data["transcribed"].get(team, 0),
-                                 data["counts"].get((team, t["term_id"]), {}))}
-           for team in teams for t in terms]
-    return Table("adoption_by_team", ["team"] + TERM_COLUMNS + ["slug"], out)
+    return _by(store, cube or adoption_cube(store, f), "team", "adoption_by_team")

@@ -14,7 +14,8 @@ Definitions used by every figure (the page, `rolecall report` and the tests agre
 
 Speed: the facts (takes, criterion means, take scores, score counts, term hits) are built once per
 connection into TEMP tables with aggregate SQL and rebuilt only when the database has changed
-(``PRAGMA data_version`` for other connections, ``total_changes()`` for this one). A filter change
+(``PRAGMA data_version`` for other connections, ``total_changes`` for this one), and only the parts
+a figure needs. A filter change
 then only reads those small tables.
 """
 from __future__ import annotations
@@ -60,6 +61,13 @@ def bucket_sql(expr: str, bucket: str) -> str:
     raise ValueError(f"bucket must be one of {BUCKETS}")
 
 
+def take_bucket(f: Filters) -> str:
+    """The f_takes column holding the start day of each take's bucket."""
+    if f.bucket not in BUCKETS:
+        raise ValueError(f"bucket must be one of {BUCKETS}")
+    return f"ft.{f.bucket}"
+
+
 def _next_day(day: str) -> str:
     return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
 
@@ -91,88 +99,102 @@ def take_where(store: Store, f: Filters, alias: str = "t", time_col: str = "take
     return sql, params
 
 
-def _current_scorecards_sql(conn: sqlite3.Connection) -> str:
-    has_view = conn.execute("SELECT 1 FROM sqlite_master WHERE type='view' AND name='current_scorecards'"
-                            ).fetchone()
-    if has_view:
-        cols = {r[1] for r in conn.execute("PRAGMA table_info(current_scorecards)")}
-        if {"id", "recording_id", "scorer_id"} <= cols:
-            return "SELECT id, recording_id, scorer_id FROM current_scorecards"
-    return ("SELECT id, recording_id, scorer_id FROM (SELECT id, recording_id, scorer_id, "
-            "ROW_NUMBER() OVER (PARTITION BY recording_id, scorer_id "
-            "ORDER BY version DESC, clock DESC, station_id DESC) AS rn FROM scorecards) WHERE rn = 1")
-
-
-_FACTS = """
+# Current scorecards: for each (take, scorer) the latest version, then the higher Lamport clock, then
+# the higher station id (the rule of the current_scorecards view). Superseded cards are found with one
+# self-join on the scorecards_recording index, then dropped; the rep's own card never counts.
+_FACTS = {
+    "takes": """
 DROP TABLE IF EXISTS temp.f_takes;
-CREATE TEMP TABLE f_takes AS
+CREATE TEMP TABLE f_takes (tk INTEGER PRIMARY KEY, id TEXT, rep_id TEXT, exercise_id TEXT, team TEXT,
+    hidden INTEGER, taken_at TEXT, day TEXT, week TEXT, transcribed INTEGER);
+INSERT INTO f_takes (id, rep_id, exercise_id, team, hidden, taken_at, transcribed)
     SELECT r.id, r.rep_id, r.exercise_id, p.team, p.hidden,
-           COALESCE(r.submitted_at, r.ended_at, r.started_at, r.created_at) AS taken_at
+           COALESCE(r.submitted_at, r.ended_at, r.started_at, r.created_at),
+           EXISTS (SELECT 1 FROM transcripts tr WHERE tr.recording_id = r.id AND tr.complete = 1)
     FROM recordings r JOIN people p ON p.id = r.rep_id
     WHERE r.status = 'submitted' AND r.deleted = 0;
-CREATE INDEX temp.f_takes_id ON f_takes(id);
-DROP TABLE IF EXISTS temp.f_uv;
-CREATE TEMP TABLE f_uv AS
-    SELECT cs.recording_id, s.criterion_id, s.score, COUNT(*) AS n
-    FROM ({current}) cs
-    JOIN f_takes t ON t.id = cs.recording_id AND cs.scorer_id IS NOT t.rep_id
-    JOIN scores s ON s.scorecard_id = cs.id
-    GROUP BY cs.recording_id, s.criterion_id, s.score;
-CREATE INDEX temp.f_uv_rec ON f_uv(recording_id, criterion_id);
-DROP TABLE IF EXISTS temp.f_tc;
-CREATE TEMP TABLE f_tc AS
-    SELECT recording_id, criterion_id, SUM(score * n) * 1.0 / SUM(n) AS mean, SUM(n) AS n
-    FROM f_uv GROUP BY recording_id, criterion_id;
-CREATE INDEX temp.f_tc_rec ON f_tc(recording_id);
+UPDATE f_takes SET day = date(taken_at), week = date(taken_at, 'weekday 0', '-6 days');
+CREATE UNIQUE INDEX temp.f_takes_id ON f_takes(id);
+""",
+    "scores": """
+DROP TABLE IF EXISTS temp.f_stale;
+CREATE TEMP TABLE f_stale AS
+    SELECT sc.id FROM scorecards sc JOIN scorecards n
+      ON n.recording_id = sc.recording_id AND n.scorer_id = sc.scorer_id AND n.id != sc.id
+     AND (n.version > sc.version OR (n.version = sc.version AND (n.clock > sc.clock
+          OR (n.clock = sc.clock AND n.station_id > sc.station_id))));
+CREATE INDEX temp.f_stale_id ON f_stale(id);
+DROP TABLE IF EXISTS temp.f_cards;
+CREATE TEMP TABLE f_cards AS
+    SELECT t.tk, sc.id FROM f_takes t CROSS JOIN scorecards sc ON sc.recording_id = t.id
+    WHERE sc.scorer_id IS NOT t.rep_id AND sc.id NOT IN (SELECT id FROM f_stale);
+DROP TABLE IF EXISTS temp.f_unit;
+CREATE TEMP TABLE f_unit AS
+    SELECT c.tk, s.criterion_id, COUNT(*) AS m, AVG(s.score) AS mean,
+           SUM(s.score = 1) AS n1, SUM(s.score = 2) AS n2, SUM(s.score = 3) AS n3,
+           SUM(s.score = 4) AS n4, SUM(s.score = 5) AS n5
+    FROM f_cards c CROSS JOIN scores s ON s.scorecard_id = c.id GROUP BY c.tk, s.criterion_id;
+CREATE INDEX temp.f_unit_tk ON f_unit(tk);
 DROP TABLE IF EXISTS temp.f_take_score;
 CREATE TEMP TABLE f_take_score AS
-    SELECT tc.recording_id, SUM(c.weight * tc.mean) / SUM(c.weight) AS total
-    FROM f_tc tc JOIN criteria c ON c.id = tc.criterion_id
-    GROUP BY tc.recording_id HAVING SUM(c.weight) > 0;
-CREATE INDEX temp.f_take_score_rec ON f_take_score(recording_id);
-DROP TABLE IF EXISTS temp.f_transcribed;
-CREATE TEMP TABLE f_transcribed AS
-    SELECT DISTINCT tr.recording_id FROM transcripts tr JOIN f_takes t ON t.id = tr.recording_id
-    WHERE tr.complete = 1;
-CREATE INDEX temp.f_transcribed_rec ON f_transcribed(recording_id);
-DROP TABLE IF EXISTS temp.f_hits;
-CREATE TEMP TABLE f_hits AS
-    SELECT DISTINCT h.recording_id, h.term_id FROM term_hits h
-    JOIN f_transcribed x ON x.recording_id = h.recording_id;
-CREATE INDEX temp.f_hits_rec ON f_hits(recording_id);
+    SELECT u.tk, SUM(c.weight * u.mean) / SUM(c.weight) AS total
+    FROM f_unit u JOIN criteria c ON c.id = u.criterion_id
+    GROUP BY u.tk HAVING SUM(c.weight) > 0;
+CREATE INDEX temp.f_take_score_tk ON f_take_score(tk);
+""",
+    "terms": """
 DROP TABLE IF EXISTS temp.f_crit_terms;
 CREATE TEMP TABLE f_crit_terms AS
     SELECT c.id AS criterion_id, j.value AS term_id FROM criteria c, json_each(c.terms) j
     WHERE c.deleted = 0;
-"""
+DROP TABLE IF EXISTS temp.f_take_term;
+CREATE TEMP TABLE f_take_term AS
+    SELECT tk, term_id, MAX(used) AS used, MAX(scored) AS scored, MAX(high) AS high FROM (
+        SELECT t.tk, h.term_id, 1 AS used, 0 AS scored, 0 AS high
+        FROM f_takes t CROSS JOIN term_hits h ON h.recording_id = t.id WHERE t.transcribed = 1
+        UNION ALL
+        SELECT u.tk, ct.term_id, 0, 1, AVG(u.mean) >= 4.0
+        FROM f_unit u JOIN f_crit_terms ct ON ct.criterion_id = u.criterion_id
+        GROUP BY u.tk, ct.term_id)
+    GROUP BY tk, term_id;
+CREATE INDEX temp.f_take_term_tk ON f_take_term(tk);
+""",
+}
+_NEEDS = {"takes": (), "scores": ("takes",), "terms": ("takes", "scores")}
 
 
-def ensure_facts(store: Store) -> None:
-    """Build (or rebuild, when the database changed) the calling thread's fact tables."""
+def ensure_facts(store: Store, *parts: str) -> None:
+    """Build (or rebuild, when the database changed) the calling thread's fact tables: "takes",
+    "scores" (criterion means, take scores), "terms" (per take and term: used, scored, scored >= 4)."""
     conn = store.db.conn
-    version = conn.execute("PRAGMA data_version").fetchone()[0]
-    changes = conn.total_changes
-    try:
-        row = conn.execute("SELECT data_version, total_changes FROM temp.f_meta").fetchone()
-    except sqlite3.OperationalError:
-        row = None
-    if row is not None and row == (version, changes):
+    wanted: list[str] = []
+    for part in parts or ("takes", "scores", "terms"):
+        for need in (*_NEEDS[part], part):
+            if need not in wanted:
+                wanted.append(need)
+    db = store.db
+    state = getattr(db, "_analytics_facts", None) or {"at": None, "parts": set()}
+    now = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    if state["at"] != now:          # the database changed (or nothing built yet): all is stale
+        state = {"at": None, "parts": set()}
+    todo = [p for p in wanted if p not in state["parts"]]
+    if not todo:
         return
-    script = _FACTS.format(current=_current_scorecards_sql(conn))
     conn.execute("SAVEPOINT analytics_facts")
     try:
-        for statement in script.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        conn.execute("DROP TABLE IF EXISTS temp.f_meta")
-        conn.execute("CREATE TEMP TABLE f_meta (data_version INTEGER, total_changes INTEGER)")
+        for part in todo:
+            for statement in _FACTS[part].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
         conn.execute("RELEASE analytics_facts")
     except BaseException:
         conn.execute("ROLLBACK TO analytics_facts")
         conn.execute("RELEASE analytics_facts")
         raise
-    # the INSERT counts as one change, so the stored figure equals total_changes right after it
-    conn.execute("INSERT INTO temp.f_meta VALUES (?, ?)", [version, conn.total_changes + 1])
+    # our own temp-table writes count in total_changes: remember the figure right after them
+    state["parts"].update(todo)
+    state["at"] = (now[0], conn.total_changes)
+    db._analytics_facts = state
 
 
 def takes_cte(store: Store, f: Filters, visible_to: str | None = None,

@@ -31,18 +31,18 @@ def _as_of(f: Filters) -> str:
 
 def rep_rows(store: Store, f: Filters) -> list[dict]:
     """Every rep with a take in the filters, hidden or not (callers apply privacy)."""
-    ensure_facts(store)
+    ensure_facts(store, "scores")
     cte, params = takes_cte(store, f)
     as_of = _as_of(f)
     sql = f"""
     WITH {cte},
     scored AS (
         SELECT ft.rep_id, ft.exercise_id, ts.total,
-               ROW_NUMBER() OVER (PARTITION BY ft.rep_id, ft.exercise_id ORDER BY ft.taken_at, ft.id) AS first_rn,
+               ROW_NUMBER() OVER (PARTITION BY ft.rep_id, ft.exercise_id ORDER BY ft.taken_at, ft.tk) AS first_rn,
                ROW_NUMBER() OVER (PARTITION BY ft.rep_id, ft.exercise_id
-                                  ORDER BY ft.taken_at DESC, ft.id DESC) AS last_rn,
+                                  ORDER BY ft.taken_at DESC, ft.tk DESC) AS last_rn,
                COUNT(*) OVER (PARTITION BY ft.rep_id, ft.exercise_id) AS n
-        FROM ft JOIN f_take_score ts ON ts.recording_id = ft.id),
+        FROM ft JOIN f_take_score ts ON ts.tk = ft.tk),
     improvement AS (
         SELECT rep_id, AVG(last - first) AS improvement FROM (
             SELECT rep_id, MAX(CASE WHEN first_rn = 1 THEN total END) AS first,
@@ -52,7 +52,7 @@ def rep_rows(store: Store, f: Filters) -> list[dict]:
     per_rep AS (
         SELECT ft.rep_id, COUNT(*) AS takes, COUNT(DISTINCT ft.exercise_id) AS exercises,
                COUNT(ts.total) AS scored_takes, SUM(ts.total) AS score_sum, AVG(ts.total) AS avg_score
-        FROM ft LEFT JOIN f_take_score ts ON ts.recording_id = ft.id GROUP BY ft.rep_id),
+        FROM ft LEFT JOIN f_take_score ts ON ts.tk = ft.tk GROUP BY ft.rep_id),
     certs AS (
         SELECT rep_id, COUNT(*) AS certifications FROM (
             SELECT rep_id, decision, valid_until,
@@ -83,22 +83,22 @@ def _score_key(avg, exercises) -> tuple:
     return (avg is None, -(avg or 0.0), -exercises)
 
 
-def leaderboard(store: Store, f: Filters = Filters(), viewer_id: str | None = None) -> Table:
+def leaderboard(store: Store, f: Filters = Filters(), viewer_id: str | None = None,
+                reps: list[dict] | None = None) -> Table:
     """Reps ranked; hidden reps are left out unless they are the viewer."""
-    reps = [r for r in rep_rows(store, f) if not r["hidden"] or r["rep_id"] == viewer_id]
-    for r in reps:
-        r["avg_score"] = rounded(r["avg_score"])
-        r["improvement"] = rounded(r["improvement"])
+    reps = [{**r, "avg_score": rounded(r["avg_score"]), "improvement": rounded(r["improvement"])}
+            for r in (rep_rows(store, f) if reps is None else reps)
+            if not r["hidden"] or r["rep_id"] == viewer_id]
     _rank(reps, lambda r: _score_key(r["avg_score"], r["exercises"]))
     for r in reps:
         del r["score_sum"], r["hidden"]
     return Table("leaderboard", LEADERBOARD_COLUMNS + ["rep_id"], reps)
 
 
-def team_leaderboard(store: Store, f: Filters = Filters()) -> Table:
+def team_leaderboard(store: Store, f: Filters = Filters(), reps: list[dict] | None = None) -> Table:
     """Teams ranked by the mean score of their takes (every rep counts, hidden or not)."""
     teams: dict[str, dict] = {}
-    for r in rep_rows(store, f):
+    for r in (rep_rows(store, f) if reps is None else reps):
         t = teams.setdefault(r["team"] or "(no team)", {"team": r["team"] or "(no team)", "reps": 0,
                                                         "takes": 0, "scored": 0, "sum": 0.0,
                                                         "exercises": 0, "certifications": 0,

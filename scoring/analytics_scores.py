@@ -3,7 +3,8 @@
 * Distribution: how many current peer scores of 1..5 each criterion got on the filtered takes.
 * Agreement over time: Krippendorff's alpha (ordinal), the measure of issue #5 (scoring/agreement.py:
   units are (take, criterion) pairs, values the peers' scores), per week or day of the take. The
-  coincidence matrix is summed in SQL from per-unit score counts, so no per-score Python loop runs;
+  coincidence matrix is summed in SQL from per-unit counts of each score (f_unit.n1..n5), so no
+  per-score Python loop runs;
   alpha then follows the same formulas as scoring/agreement.py (tests check both give the same value).
 """
 from __future__ import annotations
@@ -12,35 +13,33 @@ from collections import defaultdict
 
 from store.db import Store
 
-from scoring.analytics_base import Filters, Table, bucket_sql, ensure_facts, rounded, rows, takes_cte
+from scoring.analytics_base import Filters, Table, ensure_facts, rounded, rows, take_bucket, takes_cte
 
 DISTRIBUTION_COLUMNS = ["rubric", "criterion", "n", "mean", "s1", "s2", "s3", "s4", "s5"]
 AGREEMENT_COLUMNS = ["bucket", "alpha", "units", "values"]
 
 
 def score_distribution(store: Store, f: Filters = Filters()) -> Table:
-    ensure_facts(store)
+    ensure_facts(store, "scores")
     cte, params = takes_cte(store, f)
-    data = rows(store, f"""
+    data = {r["criterion_id"]: r for r in rows(store, f"""
         WITH {cte}
-        SELECT uv.criterion_id, uv.score, SUM(uv.n) AS n
-        FROM ft JOIN f_uv uv ON uv.recording_id = ft.id GROUP BY uv.criterion_id, uv.score""", params)
-    crits = {r["id"]: r for r in rows(store, """
-        SELECT c.id, c.slug, c.title AS criterion, r.title AS rubric, r.slug AS rubric_slug
-        FROM criteria c JOIN rubrics r ON r.id = c.rubric_id ORDER BY r.title, c.position""")}
-    counts: dict[str, dict[int, int]] = defaultdict(dict)
-    for r in data:
-        counts[r["criterion_id"]][r["score"]] = r["n"]
+        SELECT u.criterion_id, SUM(u.n1) AS s1, SUM(u.n2) AS s2, SUM(u.n3) AS s3, SUM(u.n4) AS s4,
+               SUM(u.n5) AS s5, SUM(u.m) AS n
+        FROM ft JOIN f_unit u ON u.tk = ft.tk GROUP BY u.criterion_id""", params)}
+    crits = rows(store, """
+        SELECT c.id, c.slug, c.title AS criterion, r.title AS rubric
+        FROM criteria c JOIN rubrics r ON r.id = c.rubric_id ORDER BY r.title, c.position""")
     out = []
-    for cid, c in crits.items():
-        if cid not in counts:
+    for c in crits:
+        hist = data.get(c["id"])
+        if not hist:
             continue
-        hist = counts[cid]
-        n = sum(hist.values())
-        out.append({"criterion_id": cid, "rubric": c["rubric"], "criterion": c["criterion"],
-                    "slug": c["slug"], "n": n,
-                    "mean": rounded(sum(s * k for s, k in hist.items()) / n),
-                    **{f"s{s}": hist.get(s, 0) for s in range(1, 6)}})
+        counts = {f"s{v}": hist[f"s{v}"] for v in range(1, 6)}
+        out.append({"criterion_id": c["id"], "rubric": c["rubric"], "criterion": c["criterion"],
+                    "slug": c["slug"], "n": hist["n"],
+                    "mean": rounded(sum(v * counts[f"s{v}"] for v in range(1, 6)) / hist["n"]),
+                    **counts})
     return Table("score_distribution", DISTRIBUTION_COLUMNS + ["slug", "criterion_id"], out)
 
 
@@ -69,31 +68,28 @@ def alpha_from_coincidences(o: dict[tuple[float, float], float]) -> tuple[float 
     return 1 - d_o / d_e, n
 
 
+def _coincidence_sums() -> str:
+    """SQL sums of o_ck over units with m >= 2 scores: n_c * n_k / (m - 1), or n_c (n_c - 1) / (m - 1)."""
+    parts = []
+    for c in range(1, 6):
+        for k in range(1, 6):
+            pairs = f"u.n{c} * (u.n{c} - 1)" if c == k else f"u.n{c} * u.n{k}"
+            parts.append(f"SUM({pairs} * 1.0 / (u.m - 1)) AS o{c}{k}")
+    return ", ".join(parts)
+
+
 def agreement_over_time(store: Store, f: Filters = Filters()) -> Table:
     """Alpha per bucket over the (take, criterion) units with at least two peer scores."""
-    ensure_facts(store)
+    ensure_facts(store, "scores")
     cte, params = takes_cte(store, f)
-    bucket = bucket_sql("ft.taken_at", f.bucket)
     data = rows(store, f"""
-        WITH {cte},
-        u AS (SELECT uv.recording_id, uv.criterion_id, uv.score, uv.n, {bucket} AS bucket,
-                     SUM(uv.n) OVER (PARTITION BY uv.recording_id, uv.criterion_id) AS m
-              FROM ft JOIN f_uv uv ON uv.recording_id = ft.id)
-        SELECT a.bucket, a.score AS c, b.score AS k,
-               SUM(CASE WHEN a.score = b.score THEN a.n * (a.n - 1) ELSE a.n * b.n END * 1.0 / (a.m - 1)) AS o
-        FROM u a JOIN f_uv b ON b.recording_id = a.recording_id AND b.criterion_id = a.criterion_id
-        WHERE a.m >= 2 GROUP BY a.bucket, a.score, b.score""", params)
-    units = {r["bucket"]: r["units"] for r in rows(store, f"""
         WITH {cte}
-        SELECT bucket, COUNT(*) AS units FROM (
-            SELECT {bucket} AS bucket FROM ft JOIN f_tc tc ON tc.recording_id = ft.id WHERE tc.n >= 2)
-        GROUP BY bucket""", params)}
-    matrices: dict[str, dict] = defaultdict(dict)
-    for r in data:
-        if r["o"]:
-            matrices[r["bucket"]][(r["c"], r["k"])] = r["o"]
+        SELECT {take_bucket(f)} AS bucket, COUNT(*) AS units, {_coincidence_sums()}
+        FROM ft JOIN f_unit u ON u.tk = ft.tk WHERE u.m >= 2 GROUP BY 1 ORDER BY 1""", params)
     out = []
-    for b in sorted(set(matrices) | set(units)):
-        alpha, n = alpha_from_coincidences(matrices.get(b, {}))
-        out.append({"bucket": b, "alpha": rounded(alpha), "units": units.get(b, 0), "values": int(round(n))})
+    for r in data:
+        o = {(c, k): r[f"o{c}{k}"] for c in range(1, 6) for k in range(1, 6) if r[f"o{c}{k}"]}
+        alpha, n = alpha_from_coincidences(o)
+        out.append({"bucket": r["bucket"], "alpha": rounded(alpha), "units": r["units"],
+                    "values": int(round(n))})
     return Table("agreement_over_time", AGREEMENT_COLUMNS, out)

@@ -134,13 +134,15 @@ def test_take_scores_match_the_rubric_module(store, hand):
     kit = KitRepo(store)
     rules = {ex: rules_from_rows(kit.criteria(kit.exercise(ex)["rubric_id"])) for ex in (COLD, TEACH)}
     analytics.leaderboard(store)   # builds the facts
-    got = dict(store.db.conn.execute("SELECT recording_id, total FROM f_take_score").fetchall())
+    got = dict(store.db.conn.execute("SELECT t.id, s.total FROM f_take_score s "
+                                     "JOIN f_takes t ON t.tk = s.tk").fetchall())
     assert weighted_total({Q: 3, R: 3, C: 4}, rules[COLD]) == pytest.approx(3.2)
     expected = {hand["t1"]: 3.2, hand["t2"]: 4.7, hand["t3"]: 3.5, hand["t4"]: 3.0, hand["t5"]: 4.0}
     assert got == pytest.approx(expected)
     # and the same through scoring.rubric from the raw criterion means the store holds
     for rec, total in expected.items():
-        crit = dict(store.db.conn.execute("SELECT criterion_id, mean FROM f_tc WHERE recording_id=?", [rec]))
+        crit = dict(store.db.conn.execute("SELECT u.criterion_id, u.mean FROM f_unit u JOIN f_takes t "
+                                          "ON t.tk = u.tk WHERE t.id = ?", [rec]))
         ex = COLD if set(crit) <= {Q, R, C} else TEACH
         assert weighted_total(crit, rules[ex]) == pytest.approx(total)
 
