@@ -7,7 +7,6 @@ from pathlib import Path
 import av
 import numpy as np
 
-from conftest_audio import virtual_mic  # noqa: F401 - the session fixture
 from recorder.camera import CameraSource
 from recorder.devices import list_microphones
 from recorder.microphone import MicrophoneSource
@@ -21,7 +20,7 @@ def rms_db(samples: np.ndarray) -> float:
     return 20 * np.log10(max(float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))), 1e-9))
 
 
-def test_portaudio_records_what_the_virtual_microphone_hears(tmp_path, virtual_mic):  # noqa: F811
+def test_portaudio_records_what_the_virtual_microphone_hears(tmp_path, virtual_mic):
     assert any(d.spec == virtual_mic.device for d in list_microphones())
     levels = []
     rec = TakeRecorder(tmp_path / "take.mp4", CameraSource(DATA / "rec_camera_320x240_30fps.mp4"),
@@ -44,7 +43,7 @@ def test_portaudio_records_what_the_virtual_microphone_hears(tmp_path, virtual_m
     assert rms_db(audio) > -40                      # speech, recorded through PortAudio
 
 
-def test_silence_through_portaudio_is_quiet_but_continuous(tmp_path, virtual_mic):  # noqa: F811
+def test_silence_through_portaudio_is_quiet_but_continuous(tmp_path, virtual_mic):
     rec = TakeRecorder(tmp_path / "quiet.mp4", None, MicrophoneSource(virtual_mic.device))
     rec.start()
     threading.Event().wait(1.5)

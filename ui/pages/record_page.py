@@ -6,6 +6,8 @@ stores nothing; finish/submit/discard happen here).
 """
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
@@ -18,6 +20,12 @@ from ui.settings import Key
 from ui.widgets.level_meter import LevelMeter
 from ui.widgets.video_preview import VideoPreview
 from ui.workers.record_worker import RecordWorker, start_worker_thread
+
+
+def _repolish(widget: QWidget) -> None:
+    """Re-apply the style sheet's rules after an objectName change (setting a style sheet re-polishes)."""
+    widget.setStyleSheet(widget.styleSheet() or " ")
+    widget.setStyleSheet("")
 
 
 def mmss(seconds: float) -> str:
@@ -65,8 +73,11 @@ class RecordPage(QWidget):
         body = QHBoxLayout()
         root.addLayout(body, 1)
 
-        left = QVBoxLayout()
-        body.addLayout(left, 0)
+        left_panel = QWidget()
+        left_panel.setMaximumWidth(430)
+        left = QVBoxLayout(left_panel)
+        left.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(left_panel, 0)
         ex_box = QGroupBox("Exercise")
         ex_form = QVBoxLayout(ex_box)
         self.exercise_combo = QComboBox()
@@ -375,7 +386,7 @@ class RecordPage(QWidget):
         ex = self.exercise
         limit = ex["time_limit_s"] if ex else 0
         elapsed = self._clock.elapsed() / 1000.0 if self.state in ("recording", "stopping") else 0.0
-        self.time_label.setText(f"{mmss(elapsed)} / {mmss(limit)}  ({mmss(limit - elapsed)} left)")
+        self.time_label.setText(f"{mmss(elapsed)} / {mmss(limit)}  ({mmss(math.ceil(limit - elapsed))} left)")
         if self.state == "recording":
             self.preview.set_badge(f"● REC {mmss(elapsed)}")
 
@@ -459,9 +470,10 @@ class RecordPage(QWidget):
         labels = {"idle": "Record  (R)", "countdown": "Cancel  (R)", "starting": "Starting…",
                   "recording": "Stop  (R)", "stopping": "Stopping…"}
         self.record_button.setText(labels[self.state])
-        self.record_button.setObjectName("danger" if self.state == "recording" else "primary")
-        self.record_button.style().unpolish(self.record_button)
-        self.record_button.style().polish(self.record_button)
+        name = "danger" if self.state == "recording" else "primary"
+        if self.record_button.objectName() != name:
+            self.record_button.setObjectName(name)
+            _repolish(self.record_button)
         self.record_button.setEnabled(self.state in ("idle", "countdown", "recording"))
         has_take = self.selected_take_id() is not None
         playing = False
@@ -475,9 +487,10 @@ class RecordPage(QWidget):
             w.setEnabled(not busy)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setObjectName("errorText" if error else "")
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        name = "errorText" if error else "message"
+        if self.message.objectName() != name:
+            self.message.setObjectName(name)
+            _repolish(self.message)
         self.message.setText(text)
         if text:
             self.context.say(text, 8000)

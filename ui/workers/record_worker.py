@@ -40,8 +40,8 @@ class _Throttle:
 
     def ready(self) -> bool:
         now = time.monotonic()
-        with self.lock:
-            if now - self.last < self.period:
+        with self.lock:  # 0.8: a 30 fps camera under a 25/s cap still shows every frame (jitter)
+            if now - self.last < self.period * 0.8:
                 return False
             self.last = now
             return True
@@ -59,7 +59,7 @@ class RecordWorker(QObject):
     preview_stopped = Signal()
 
     def __init__(self, begin_take, abandon_take, camera_factory=CameraSource,
-                 microphone_factory=MicrophoneSource, preview_fps: float = 20.0):
+                 microphone_factory=MicrophoneSource, preview_fps: float = 25.0):
         """``begin_take(has_video, has_audio) -> (recording id, path)`` creates the store row (called on
         this worker's thread, after the devices opened); ``abandon_take(id)`` undoes it."""
         super().__init__()
