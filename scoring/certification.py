@@ -98,14 +98,19 @@ class Readiness:
         return bool(self.evidence)
 
     @property
+    def blocked_by_certificate(self) -> bool:
+        return any(r.key == "not_certified" for r in self.missing)
+
+    @property
     def close(self) -> bool:
-        return not self.met and self.has_takes and len(self.missing) <= CLOSE_MAX_MISSING
+        return (not self.met and self.has_takes and not self.blocked_by_certificate
+                and len(self.missing) <= CLOSE_MAX_MISSING)
 
     @property
     def status(self) -> str:
         if self.met:
             return "ready"
-        if any(r.key == "not_certified" for r in self.missing):
+        if self.blocked_by_certificate:
             return "certified"
         if self.close:
             return "close"

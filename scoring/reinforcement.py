@@ -6,7 +6,8 @@ After a certification or a low-scoring take, re-practice prompts fall due 1, 7 a
 
 A practice prompt counts as done when the rep submitted a take of its exercise on or after the day it
 fell due. :func:`due_on` lists what is due on a given day: for each (exercise, trigger) only the latest
-prompt that has fallen due and is not done, so a rep who skipped a week sees one prompt, not three.
+prompt that has fallen due and is not done, so a rep who skipped a week sees one prompt, not three;
+and one prompt per exercise, however many triggers ask for it.
 """
 from __future__ import annotations
 
@@ -44,9 +45,9 @@ class Reminder:
 
     def text(self, today: date) -> str:
         late = (today - self.due).days
-        when = "today" if late == 0 else (f"{late} day(s) overdue" if late > 0 else f"on {self.due.isoformat()}")
+        when = "due today" if late == 0 else (f"{late} day(s) overdue" if late > 0 else f"due on {self.due.isoformat()}")
         if self.kind == "practice":
-            return f"Practise {self.label} ({self.reason}) — due {when}"
+            return f"Practise {self.label} ({self.reason}) — {when}"
         if self.kind == "recertify":
             return f"Re-certify on {self.label}: your certificate expires {self.reason}"
         return f"Your {self.label} certificate expired on {self.reason}: re-certify"
@@ -111,6 +112,15 @@ def due_on(today: date, triggers: Iterable[Trigger], practiced: Iterable[tuple[s
         ends = [r for r in reminders if r.kind in ("recertify", "expired")]
         if ends:
             out.append(ends[-1])   # 'expired' replaces 'recertify' once past the date
+    # one practice prompt per exercise: the one that fell due last (several low takes of one exercise,
+    # or a certification and a low take, ask for the same practice)
+    latest: dict[tuple[str, ...], Reminder] = {}
+    for r in out:
+        if r.kind == "practice":
+            held = latest.get(r.exercise_ids)
+            if held is None or (r.due, r.step) > (held.due, held.step):
+                latest[r.exercise_ids] = r
+    out = [r for r in out if r.kind != "practice" or latest[r.exercise_ids] is r]
     order = {"expired": 0, "recertify": 1, "practice": 2}
     return sorted(out, key=lambda r: (order[r.kind], r.due, r.label))
 

@@ -130,3 +130,10 @@ def test_rubric_required_minimum_applies_without_program_list():
     program = ProgramRule("p2", "x", "X", "r1", ("ex1",), 1.0, {}, 1, 30)
     result = readiness(program, CRITERIA, [Take("t", "ex1", "d", (card(3, 5, 5),))], today=TODAY)
     assert keys(result) == {"criterion:pillars"}
+
+
+def test_certified_rep_is_not_close():
+    cert = PastDecision("certified", "2026-06-01T10:00:00Z", "2027-06-01")
+    result = readiness(PROGRAM, CRITERIA, good_takes(), [cert], today=TODAY)
+    assert result.status == "certified" and not result.close
+    assert candidates({"a": result}) == ([], [])

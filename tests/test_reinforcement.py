@@ -50,9 +50,18 @@ def test_low_score_triggers():
     assert [t.ref for t in triggers] == ["r1"]
     due = due_on(date(2026, 3, 31), triggers)
     assert [(r.step, r.label) for r in due] == [(30, "Cold call")]
-    assert "1 day(s) overdue" not in due[0].text(date(2026, 3, 31)) and "today" in due[0].text(date(2026, 3, 31))
+    assert due[0].text(date(2026, 3, 31)).endswith("— due today")
+    assert due[0].text(date(2026, 4, 2)).endswith("— 2 day(s) overdue")
     assert [r.kind for r in schedule(triggers[0])] == ["practice"] * 3
 
 
 def test_upcoming():
     assert [r.step for r in upcoming(date(2026, 1, 10), [CERT], days=7)] == [1, 7]
+
+
+def test_one_prompt_per_exercise():
+    a = Trigger("low_score", date(2026, 3, 1), ("ex1",), "Cold call", ref="r1")
+    b = Trigger("low_score", date(2026, 3, 3), ("ex1",), "Cold call", ref="r2")
+    c = Trigger("low_score", date(2026, 3, 3), ("ex2",), "Email", ref="r3")
+    due = due_on(date(2026, 3, 9), [a, b, c])
+    assert [(r.ref, r.step) for r in due] == [("r3", 1), ("r1", 7)]

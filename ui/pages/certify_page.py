@@ -137,11 +137,11 @@ class CertifyPage(QWidget):
         for (key, label), reps in zip(GROUPS, (ready, close, certified)):
             group = QTreeWidgetItem([f"{label} ({len(reps)})"])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            group.setFirstColumnSpanned(True)
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
             self.tree.addTopLevelItem(group)
+            group.setFirstColumnSpanned(True)
             for rep in sorted(reps, key=lambda r: names[r].name.lower() if r in names else r) if key == "certified" else reps:
                 person = names.get(rep)
                 result = self.readiness[rep]
@@ -156,8 +156,9 @@ class CertifyPage(QWidget):
                     select = item
             group.setExpanded(True)
         self.tree.blockSignals(False)
-        if select is None and ready:
-            select = self.tree.topLevelItem(0).child(0)
+        if select is None:   # the first ready candidate, else the closest one
+            select = next((self.tree.topLevelItem(g).child(0) for g in range(2)
+                           if self.tree.topLevelItem(g).childCount()), None)
         if select is not None:
             self.tree.setCurrentItem(select)
         self._on_candidate(select, None)

@@ -5,7 +5,7 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
 from store.certification_evidence import Evidence
 from store.transcripts import TranscriptRepo
@@ -50,11 +50,9 @@ class EvidencePanel(QWidget):
         self.agreement = QLabel()
         self.agreement.setObjectName("certifyAgreement")
         self.agreement.setWordWrap(True)
-        self.notes = QLabel()
+        self.notes = QTextBrowser()
         self.notes.setObjectName("certifyNotes")
-        self.notes.setWordWrap(True)
-        self.notes.setTextFormat(Qt.TextFormat.RichText)
-        self.notes.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.notes.setMaximumHeight(120)
 
         top = QWidget()
         tl = QVBoxLayout(top)
@@ -120,12 +118,12 @@ class EvidencePanel(QWidget):
             self.agreement.setText(f"Agreement between peers (Krippendorff's α, ordinal, {a.units} take × "
                                    f"criterion units): {a.alpha:.2f} — {a.label}.")
         if evidence.notes:
-            self.notes.setText("<b>Coach notes and peer comments</b><br>" + "<br>".join(
+            self.notes.setHtml("<b>Coach notes and peer comments</b><br>" + "<br>".join(
                 f"<i>{html.escape(n['kind'])}</i> · {html.escape(n['author'] or '?')}"
                 f"{' at ' + fmt_time(n['at_s']) if n['at_s'] is not None else ''}: {html.escape(n['text'])}"
                 for n in evidence.notes))
         else:
-            self.notes.setText("<span style='color:#5a6b7d'>No coach notes or peer comments on these takes.</span>")
+            self.notes.setHtml("<span style='color:#5a6b7d'>No coach notes or peer comments on these takes.</span>")
 
     def _show_take(self, row: int) -> None:
         item = self.takes.item(row) if row >= 0 else None
