@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from recorder.take_audio import AudioAligner
+from recorder.take_audio import AudioAligner, block_level
 from recorder.camera import CameraSource
 from recorder.encoder import DEFAULT_PRESET, Encoder
 from recorder.errors import DiskFullError, NothingToRecordError, RecorderError
@@ -237,10 +237,8 @@ class TakeRecorder:
             now = self._clock()
             if self.on_level is not None and now - last_level >= 0.05 and block.size:
                 last_level = now
-                rms = float(np.sqrt(np.mean(np.square(block, dtype=np.float64))))
-                peak = float(np.max(np.abs(block)))
                 try:
-                    self.on_level(20 * np.log10(max(rms, 1e-6)), peak)
+                    self.on_level(*block_level(block))
                 except Exception:  # noqa: BLE001
                     pass
         # the microphone is in a gap: keep the audio track moving with silence so the file stays whole

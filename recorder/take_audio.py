@@ -69,3 +69,11 @@ class AudioAligner:
         self.n += missing
         self.inserted += missing
         return np.zeros(missing, np.float32)
+
+
+def block_level(block: np.ndarray) -> tuple[float, float]:
+    """(RMS in dBFS, peak 0..1) of a block of float samples."""
+    if block.size == 0:
+        return -120.0, 0.0
+    rms = float(np.sqrt(np.mean(np.square(block, dtype=np.float64))))
+    return 20 * float(np.log10(max(rms, 1e-6))), float(np.max(np.abs(block)))

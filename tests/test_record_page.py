@@ -60,8 +60,10 @@ def test_page_shows_exercise_prompt_prework_and_remembered_devices(page):
     assert page.prompt_title.text() == "Prompt" and not page.partner_combo.isVisible()
 
 
-def test_preview_before_recording(page, qtbot):
+def test_camera_preview_and_mic_level_before_recording(page, qtbot, context):
     qtbot.waitUntil(lambda: page.preview.frames_shown >= 5, timeout=20000)
+    qtbot.waitUntil(lambda: page.level_meter.peak_db > -30, timeout=20000)   # the rep can check the mic
+    assert page.state == "idle" and RecordingRepo(context.store).list() == []
 
 
 def test_record_stop_take_is_stored_and_plays(page, qtbot, context):

@@ -10,13 +10,13 @@ import math
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from recorder.camera import CameraSource
 from recorder.microphone import MicrophoneSource
 from store.recordings import RecordingError, RecordingRepo
-from ui.settings import Key
+from ui.pages.record_setup import RecordSetup, mmss
 from ui.widgets.level_meter import LevelMeter
 from ui.widgets.video_preview import VideoPreview
 from ui.workers.record_worker import RecordWorker, start_worker_thread
@@ -28,16 +28,11 @@ def _repolish(widget: QWidget) -> None:
     widget.setStyleSheet("")
 
 
-def mmss(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
-
-
 class RecordPage(QWidget):
     TITLE = "Record"
     _start_take = Signal(str, str, float)
     _stop_take = Signal()
-    _start_preview = Signal(str)
+    _start_preview = Signal(str, str)
     _stop_preview = Signal()
     take_finished = Signal(object)    # Recording row, for other pages/tests
 
@@ -54,11 +49,11 @@ class RecordPage(QWidget):
         self._player = None
         self._build()
         self._wire_worker()
-        self._load_exercises()
-        self._load_devices()
+        self.setup.load_exercises()
+        self.setup.load_devices()
         self._on_person(context.person)
         context.person_changed.connect(self._on_person)
-        context.people_changed.connect(self._load_partners)
+        context.people_changed.connect(self.setup.load_partners)
 
     # --- building ----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -75,57 +70,15 @@ class RecordPage(QWidget):
         body = QHBoxLayout()
         root.addLayout(body, 1)
 
-        left_panel = QWidget()
-        left_panel.setMaximumWidth(430)
-        left = QVBoxLayout(left_panel)
-        left.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(left_panel, 0)
-        ex_box = QGroupBox("Exercise")
-        ex_form = QVBoxLayout(ex_box)
-        self.exercise_combo = QComboBox()
-        self.exercise_combo.setAccessibleName("Exercise")
-        self.exercise_combo.currentIndexChanged.connect(self._on_exercise)
-        self.exercise_meta = QLabel()
-        self.prompt_title = QLabel("Prompt")
-        self.prompt_title.setStyleSheet("font-weight: 600")
-        self.prompt = QLabel()
-        self.prework_title = QLabel("Pre-work")
-        self.prework_title.setStyleSheet("font-weight: 600")
-        self.prework = QLabel()
-        for w in (self.prompt, self.prework):
-            w.setWordWrap(True)
-            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for w in (self.exercise_combo, self.exercise_meta, self.prompt_title, self.prompt,
-                  self.prework_title, self.prework):
-            ex_form.addWidget(w)
-        left.addWidget(ex_box)
-
-        who_box = QGroupBox("Who")
-        who = QFormLayout(who_box)
-        self.rep_label = QLabel()
-        self.rep_label.setWordWrap(True)
-        self.partner_combo = QComboBox()
-        self.partner_combo.setAccessibleName("Partner playing the buyer")
-        self.partner_label = QLabel("Buyer")
-        who.addRow("Rep", self.rep_label)
-        who.addRow(self.partner_label, self.partner_combo)
-        left.addWidget(who_box)
-
-        dev_box = QGroupBox("Devices")
-        dev = QFormLayout(dev_box)
-        self.camera_combo = QComboBox()
-        self.mic_combo = QComboBox()
-        for combo, name in ((self.camera_combo, "Camera"), (self.mic_combo, "Microphone")):
-            combo.setEditable(True)           # a device index, name or file may be typed
-            combo.setAccessibleName(name)
-            combo.setMinimumContentsLength(18)
-        self.camera_combo.currentTextChanged.connect(self._on_camera_changed)
-        self.mic_combo.currentTextChanged.connect(
-            lambda text: self.context.settings.set(Key.MICROPHONE, text.strip()))
-        dev.addRow("Camera", self.camera_combo)
-        dev.addRow("Microphone", self.mic_combo)
-        left.addWidget(dev_box)
-        left.addStretch(1)
+        self.setup = RecordSetup(self.context)
+        self.setup.setMaximumWidth(430)
+        body.addWidget(self.setup, 0)
+        for name in ("exercise_combo", "prompt_title", "prompt", "prework", "rep_label", "partner_combo",
+                     "camera_combo", "mic_combo"):
+            setattr(self, name, getattr(self.setup, name))
+        self.setup.exercise_changed.connect(self._on_exercise)
+        self.setup.devices_changed.connect(self._on_devices_changed)
+        self.setup.problem.connect(lambda text: self._say(text, error=True))
 
         right = QVBoxLayout()
         body.addLayout(right, 1)
@@ -198,70 +151,21 @@ class RecordPage(QWidget):
 
     # --- data --------------------------------------------------------------------------------------
     def _load_exercises(self) -> None:
-        self.exercise_combo.blockSignals(True)
-        self.exercise_combo.clear()
-        for ex in self.context.kit.exercises():
-            self.exercise_combo.addItem(ex["title"], ex)
-        self.exercise_combo.blockSignals(False)
-        self._on_exercise()
-
-    def _load_partners(self) -> None:
-        current = self.partner_combo.currentData()
-        self.partner_combo.clear()
-        self.partner_combo.addItem("(no partner)", None)
-        me = self.context.person.id if self.context.person else None
-        for person in self.context.people.list():
-            if person.id != me:
-                self.partner_combo.addItem(person.label, person.id)
-        index = self.partner_combo.findData(current)
-        self.partner_combo.setCurrentIndex(max(0, index))
-
-    def _load_devices(self) -> None:
-        from recorder.devices import list_cameras, list_microphones
-        from recorder.errors import RecorderError
-        cams = [d.spec for d in list_cameras()]
-        try:
-            mics = [d.spec for d in list_microphones()]
-        except RecorderError as err:
-            mics = []
-            self._say(str(err), error=True)
-        for combo, items, key in ((self.camera_combo, cams, Key.CAMERA), (self.mic_combo, mics, Key.MICROPHONE)):
-            saved = str(self.context.settings.value(key) or "")
-            combo.blockSignals(True)
-            combo.clear()
-            for item in [*items, "none"]:
-                combo.addItem(item)
-            if saved and combo.findText(saved) < 0:
-                combo.insertItem(0, saved)
-            combo.setCurrentText(saved or (items[0] if items else "none"))
-            combo.blockSignals(False)
+        self.setup.load_exercises()
 
     @property
     def exercise(self) -> dict | None:
-        return self.exercise_combo.currentData()
+        return self.setup.exercise
 
-    def _on_exercise(self, *_):
-        ex = self.exercise
-        role_play = bool(ex and ex["kind"] == "role-play")
-        if ex:
-            self.exercise_meta.setText(f"{ex['kind'].replace('-', ' ').title()} · time limit "
-                                       f"{mmss(ex['time_limit_s'])}")
-            self.prompt_title.setText("Role-play scenario" if role_play else "Prompt")
-            self.prompt.setText(ex["prompt"] or "(no prompt)")
-            self.prework.setText(ex["prework"] or "(none)")
-        self.partner_combo.setVisible(role_play)
-        self.partner_label.setVisible(role_play)
+    def _on_exercise(self) -> None:
         self._update_time()
         self._refresh_takes()
 
     def _on_person(self, person) -> None:
-        self.rep_label.setText(person.label if person else
-                               "No one is chosen at this station: choose a person first (Ctrl+P).")
-        self._load_partners()
+        self.setup.show_person(person)
         self._refresh_takes()
 
-    def _on_camera_changed(self, text: str) -> None:
-        self.context.settings.set(Key.CAMERA, text.strip())
+    def _on_devices_changed(self) -> None:
         if self.isVisible() and self.state == "idle":
             self._restart_preview()
 
@@ -303,7 +207,7 @@ class RecordPage(QWidget):
             return
         self._stop_playback()
         self._pending = {"rep": person.id, "exercise": ex["id"],
-                         "partner": self.partner_combo.currentData() if ex["kind"] == "role-play" else None,
+                         "partner": self.setup.partner_id(),
                          "limit": float(ex["time_limit_s"])}
         self.state = "countdown"
         self._count = self.countdown_seconds
@@ -485,8 +389,7 @@ class RecordPage(QWidget):
         self.play_button.setText("Pause  (Space)" if playing else "Play  (Space)")
         for b in (self.play_button, self.submit_button, self.discard_button):
             b.setEnabled(has_take and not busy)
-        for w in (self.exercise_combo, self.partner_combo, self.camera_combo, self.mic_combo):
-            w.setEnabled(not busy)
+        self.setup.set_busy(busy)
 
     def _say(self, text: str, error: bool = False) -> None:
         name = "errorText" if error else "message"
@@ -502,7 +405,8 @@ class RecordPage(QWidget):
             camera = self.camera_combo.currentText().strip()
             if camera.lower() in ("", "none"):
                 self.preview.clear("Audio only: no camera chosen")
-            self._start_preview.emit(camera)
+            self.level_meter.reset()
+            self._start_preview.emit(camera, self.mic_combo.currentText().strip())
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)

@@ -5,6 +5,7 @@ most ``preview_fps`` times a second, so the preview can never slow the recording
 """
 from __future__ import annotations
 
+import queue
 import threading
 import time
 
@@ -16,6 +17,7 @@ from recorder.camera import CameraSource
 from recorder.errors import NothingToRecordError, RecorderError
 from recorder.microphone import MicrophoneSource
 from recorder.take import TakeRecorder, TakeResult
+from recorder.take_audio import block_level
 
 PREVIEW_WIDTH = 640
 
@@ -71,32 +73,57 @@ class RecordWorker(QObject):
         self._preview_fps = preview_fps
         self._take: TakeRecorder | None = None
         self._preview_cam: CameraSource | None = None
+        self._preview_mic: tuple[MicrophoneSource, threading.Event] | None = None
         self._result_sent = threading.Lock()
 
     def _on_frame(self, img, t) -> None:  # noqa: ARG002 - capture thread
         if self._throttle.ready():
             self.preview.emit(frame_to_qimage(img))
 
-    # --- camera preview before a take ---------------------------------------------------------------
-    @Slot(str)
-    def start_preview(self, camera_spec: str) -> None:
+    # --- camera preview and microphone level before a take -----------------------------------------
+    @Slot(str, str)
+    def start_preview(self, camera_spec: str, mic_spec: str = "") -> None:
+        """Show the camera and the microphone's level so the rep can check both before recording."""
         self.stop_preview()
-        if not camera_spec or camera_spec.lower() == "none":
-            return
         self._throttle = _Throttle(self._preview_fps)
-        cam = self._camera_factory(camera_spec, loop=True)
-        try:
-            cam.start(self._on_frame)
-        except RecorderError as err:
-            self.warning.emit(str(err))
-            return
-        self._preview_cam = cam
+        if camera_spec and camera_spec.strip().lower() != "none":
+            cam = self._camera_factory(camera_spec, loop=True)
+            try:
+                cam.start(self._on_frame)
+                self._preview_cam = cam
+            except RecorderError as err:
+                self.warning.emit(str(err))
+        if mic_spec and mic_spec.strip().lower() != "none":
+            mic = self._microphone_factory(mic_spec, loop=True)
+            try:
+                mic.start()
+            except RecorderError as err:
+                self.warning.emit(str(err))
+                return
+            stop = threading.Event()
+            self._preview_mic = (mic, stop)
+            threading.Thread(target=self._meter, args=(mic, stop), name="mic-meter", daemon=True).start()
+
+    def _meter(self, mic: MicrophoneSource, stop: threading.Event) -> None:
+        throttle = _Throttle(20)
+        while not stop.is_set():
+            try:
+                _t, block = mic.blocks.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if throttle.ready():
+                self.level.emit(*block_level(block))
 
     @Slot()
     def stop_preview(self) -> None:
         cam, self._preview_cam = self._preview_cam, None
+        mic, self._preview_mic = self._preview_mic, None
         if cam is not None:
             cam.stop()
+        if mic is not None:
+            mic[1].set()
+            mic[0].stop()
+        if cam is not None or mic is not None:
             self.preview_stopped.emit()
 
     # --- a take --------------------------------------------------------------------------------------
