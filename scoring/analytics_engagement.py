@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from statistics import mean, median
 
+from store.clock import parse_iso
 from store.db import Store
 from store.events import EXEMPLAR_VIEW, EXPORTS, KINDS, TRANSCRIPT_VIEW
 
-from scoring.analytics_base import Filters, Table, bucket_sql, rounded, rows, share, take_where
+from scoring.analytics_base import (Filters, Table, bucket_sql, resolve_exercise, rounded, rows, share,
+                                    take_where)
 
 ENGAGEMENT_COLUMNS = ["exercise", "reps", "reps_done", "completion", "submitted", "retakes",
                       "retakes_per_submission", "median_days_to_first_take", "mean_days_to_first_take",
@@ -32,15 +34,18 @@ _ATTEMPTS = """
 
 
 def _exercises(store: Store, f: Filters) -> list[dict]:
-    from scoring.analytics_base import resolve_exercise
-    sql = ("SELECT id AS exercise_id, slug, title AS exercise, "
-           "COALESCE(available_from, created_at) AS available FROM exercises WHERE deleted = 0")
+    """Exercises in scope with the moment each became available: ``available_from`` from the kit, else
+    the first finished take of it anyone made (so the figure is then 'how long after the first rep')."""
+    sql = f"""SELECT e.id AS exercise_id, e.slug, e.title AS exercise,
+                     COALESCE(e.available_from, (SELECT MIN(t.taken_at) FROM ({_ATTEMPTS}) t
+                                                 WHERE t.exercise_id = e.id)) AS available
+              FROM exercises e WHERE e.deleted = 0"""
     params = []
     exercise = resolve_exercise(store, f.exercise)
     if exercise:
-        sql += " AND id = ?"
+        sql += " AND e.id = ?"
         params.append(exercise)
-    return rows(store, sql + " ORDER BY position, title", params)
+    return rows(store, sql + " ORDER BY e.position, e.title", params)
 
 
 def _event_counts(store: Store, f: Filters, group: str) -> list[dict]:
@@ -64,20 +69,22 @@ def engagement(store: Store, f: Filters = Filters()) -> Table:
         SELECT t.exercise_id, COUNT(DISTINCT CASE WHEN t.status = 'submitted' THEN t.rep_id END) AS done,
                SUM(t.status = 'submitted') AS submitted, SUM(t.status != 'submitted') AS retakes
         FROM t WHERE 1=1{where} GROUP BY t.exercise_id""", params)}
+    exercises = _exercises(store, f)
+    available = {e["exercise_id"]: e["available"] for e in exercises}
     firsts: dict[str, list[float]] = {}
     for r in rows(store, f"""
             WITH t AS ({_ATTEMPTS})
-            SELECT t.exercise_id, julianday(MIN(t.taken_at)) - julianday(e.available_from_) AS days
-            FROM t JOIN (SELECT id, COALESCE(available_from, created_at) AS available_from_
-                         FROM exercises) e ON e.id = t.exercise_id
-            WHERE 1=1{where} GROUP BY t.exercise_id, t.rep_id""", params):
-        if r["days"] is not None:
-            firsts.setdefault(r["exercise_id"], []).append(max(0.0, r["days"]))
+            SELECT t.exercise_id, MIN(t.taken_at) AS first FROM t WHERE 1=1{where}
+            GROUP BY t.exercise_id, t.rep_id""", params):
+        start = available.get(r["exercise_id"])
+        if start and r["first"]:
+            days = (parse_iso(r["first"]) - parse_iso(start)).total_seconds() / 86400
+            firsts.setdefault(r["exercise_id"], []).append(max(0.0, days))
     events: dict = {}
     for r in _event_counts(store, f, "e.exercise_id"):
         events.setdefault(r["grp"], {})[r["kind"]] = r["n"]
     out = []
-    for ex in _exercises(store, f):
+    for ex in exercises:
         c = per_ex.get(ex["exercise_id"], {})
         done, submitted, retakes = c.get("done", 0), c.get("submitted", 0) or 0, c.get("retakes", 0) or 0
         days = firsts.get(ex["exercise_id"], [])

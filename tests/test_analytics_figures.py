@@ -61,6 +61,8 @@ def test_engagement_per_exercise(store, hand):
     assert cold["median_days_to_first_take"] == 2.0 and cold["mean_days_to_first_take"] == 4.5
     assert (cold["transcript_views"], cold["exemplar_views"], cold["exports"]) == (2, 1, 0)
     assert (teach["completion"], teach["retakes_per_submission"], teach["exports"]) == (0.25, 0.0, 1)
+    # no available_from in the kit: counted from the first take anyone made (Ana's, so 0 days)
+    assert teach["available"] == "2026-11-11T09:00:00.000Z" and teach["median_days_to_first_take"] == 0.0
     assert e["email-outreach"]["completion"] == 0.0 and e["email-outreach"]["retakes_per_submission"] is None
     south = {r["slug"]: r for r in analytics.engagement(store, Filters(team="South")).rows}
     assert (south["cold-call"]["reps"], south["cold-call"]["reps_done"]) == (2, 1)
