@@ -62,6 +62,9 @@ def test_round_trip_into_a_fresh_station(store, tmp_path):
         assert [h["term"] for h in transcripts.term_hits(t["id"])] == ["new messaging"]
         reason = theirs.db.execute("SELECT reason FROM exemplars WHERE recording_id=?", [rid]).fetchone()[0]
         assert "Ana" in reason and "pillars" in reason
+        from store.scores import ScoreRepo   # the exemplar library the Record and Coach pages show (#5)
+        library = ScoreRepo(theirs).exemplars(EXERCISE)
+        assert [x["recording_id"] for x in library] == [rid] and library[0]["media_path"] == rec[2]
     finally:
         theirs.close()
     again = _run(fresh, "import-kit", str(out))
