@@ -127,6 +127,7 @@ def test_countdown_then_record(page, qtbot):
 
 def test_no_camera_message_and_nothing_stored(page, qtbot, context):
     page.camera_combo.setCurrentText("/dev/video93")
+    qtbot.waitUntil(lambda: "/dev/video93" in page.preview._message, timeout=20000)  # said in the preview
     page.toggle_record()
     qtbot.waitUntil(lambda: page.state == "idle" and "No camera" in page.message.text(), timeout=20000)
     assert page.message.objectName() == "errorText"

@@ -141,6 +141,7 @@ class RecordPage(QWidget):
         self.worker.preview.connect(self.preview.set_image)
         self.worker.level.connect(self.level_meter.set_level)
         self.worker.warning.connect(lambda text: self._say(text, error=True))
+        self.worker.camera_problem.connect(self.preview.clear)
         self.worker.recording.connect(self._on_recording)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)

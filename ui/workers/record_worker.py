@@ -59,6 +59,7 @@ class RecordWorker(QObject):
     finished = Signal(str, object)  # recording id, TakeResult (stopped, time limit, disk full)
     failed = Signal(str)          # could not start: a clear message
     preview_stopped = Signal()
+    camera_problem = Signal(str)  # the preview camera could not be opened
 
     def __init__(self, begin_take, abandon_take, camera_factory=CameraSource,
                  microphone_factory=MicrophoneSource, preview_fps: float = 25.0):
@@ -92,7 +93,7 @@ class RecordWorker(QObject):
                 cam.start(self._on_frame)
                 self._preview_cam = cam
             except RecorderError as err:
-                self.warning.emit(str(err))
+                self.camera_problem.emit(str(err))
         if mic_spec and mic_spec.strip().lower() != "none":
             mic = self._microphone_factory(mic_spec, loop=True)
             try:
