@@ -86,7 +86,7 @@ def test_camera_fault_is_noticed_and_audio_continues(tmp_path, fault, reason):
     gaps = [g for g in result.gaps if g.source == "camera"]
     assert len(gaps) == 1 and gaps[0].reason == reason
     assert gaps[0].noticed - gaps[0].start <= 2.0           # the watchdog's promise
-    assert 0.4 <= gaps[0].start <= 1.0                       # 20 good frames at 30 fps
+    assert 0.4 <= gaps[0].start <= 1.5                       # 20 good frames at 30 fps (~0.67 s)
     assert gaps[0].end == pytest.approx(result.duration, abs=0.05)
     assert any("camera" in w.lower() for w in warnings)
     info = probe(result.path)
