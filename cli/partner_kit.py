@@ -13,12 +13,14 @@ from store.partner_kit import PartnerKitError, export_partner_kit, import_exempl
 @click.argument("program")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="A new (or empty) folder to write the kit into.")
+@click.option("--with-names", is_flag=True,
+              help="Name the reps whose takes are the exemplars (left out by default: the kit leaves the company).")
 @click.pass_obj
-def export_partner(obj, program: str, out: Path) -> None:
+def export_partner(obj, program: str, out: Path, with_names: bool) -> None:
     """A folder a partner organisation imports with `rolecall import-kit DIR`: the program, its rubric,
     exercises and vocabulary as kit.yaml, and the program's exemplar takes with their transcripts."""
     try:
-        manifest = export_partner_kit(obj.store(), program, out)
+        manifest = export_partner_kit(obj.store(), program, out, with_names)
     except PartnerKitError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Wrote partner kit for '{manifest['program']}' to {out}: kit.yaml and "

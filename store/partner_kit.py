@@ -144,8 +144,10 @@ def _transcript(store: Store, recording_id: str) -> dict | None:
             "segments": segments, "term_hits": hits}
 
 
-def export_partner_kit(store: Store, program_key: str, out_dir: Path) -> dict:
-    """Write the partner kit folder (built aside, then moved into place). Returns the manifest."""
+def export_partner_kit(store: Store, program_key: str, out_dir: Path, with_names: bool = False) -> dict:
+    """Write the partner kit folder (built aside, then moved into place). Returns the manifest.
+
+    The kit leaves the company, so the reps' names are left out unless ``with_names``."""
     out_dir = Path(out_dir)
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise PartnerKitError(f"{out_dir} already exists and is not an empty folder; choose a new one.")
@@ -165,7 +167,7 @@ def export_partner_kit(store: Store, program_key: str, out_dir: Path) -> dict:
             media = Path("media") / f"{x['recording_id']}{source.suffix or '.mp4'}"
             shutil.copy2(source, work / media)
             entry = {"exemplar_id": x["exemplar_id"], "recording_id": x["recording_id"], "exercise": x["exercise"],
-                     "rep": x["rep"], "reason": x["reason"], "duration_s": x["duration_s"],
+                     "rep": x["rep"] if with_names else None, "reason": x["reason"], "duration_s": x["duration_s"],
                      "submitted_at": x["submitted_at"], "has_video": bool(x["has_video"]),
                      "has_audio": bool(x["has_audio"]), "media": media.as_posix(),
                      "sha256": sha256_file(work / media), "transcript": None}
@@ -185,6 +187,9 @@ def export_partner_kit(store: Store, program_key: str, out_dir: Path) -> dict:
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         if out_dir.exists():
             out_dir.rmdir()
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(work, 0o777 & ~mask)        # mkdtemp made it private; the kit is meant to be shared
         os.replace(work, out_dir)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

@@ -35,7 +35,8 @@ def test_round_trip_into_a_fresh_station(store, tmp_path):
     other = add_take(store, people["Ben"].id, exercise_id=kit_id("exercise", "cold-call"))
     _exemplar(store, other, "not part of the program")
     out = tmp_path / "partner"
-    result = _run(store.data_dir, "export", "partner-kit", "new-messaging-certification", "--out", str(out))
+    result = _run(store.data_dir, "export", "partner-kit", "new-messaging-certification", "--out", str(out),
+                  "--with-names")
     assert result.exit_code == 0, result.output
     assert "1 exemplar take" in result.output
     manifest = json.loads((out / "exemplars.json").read_text())
@@ -78,6 +79,7 @@ def test_damaged_media_is_refused(store, tmp_path):
     _exemplar(store, rid)
     out = tmp_path / "pk"
     assert _run(store.data_dir, "export", "partner-kit", "new-messaging-certification", "--out", str(out)).exit_code == 0
+    assert json.loads((out / "exemplars.json").read_text())["exemplars"][0]["rep"] is None   # no names by default
     media = next((out / "media").iterdir())
     media.write_bytes(media.read_bytes()[:-10])
     result = _run(tmp_path / "fresh", "import-kit", str(out))
