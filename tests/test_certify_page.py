@@ -102,3 +102,17 @@ def test_non_certifier_is_not_offered_and_pin_can_be_set(context, qtbot):
     qtbot.keyClicks(dialog.again, "5829")
     dialog._save()
     assert PinRepo(store).has_pin(people["Eve"].id) and page.decision.sign.isEnabled()
+
+
+def test_wrong_pins_lock_the_dialog(context, qtbot):
+    store = context.store
+    people, _ = cast(store)
+    PinRepo(store).set_pin(people["Eve"].id, "7391")
+    page = _page(context, qtbot)
+    qtbot.mouseClick(page.decision.sign, Qt.MouseButton.LeftButton)
+    for _ in range(3):
+        dialog = _confirm(qtbot, page, "0000")
+    assert "try again in 30 s" in dialog.error.text()
+    _confirm(qtbot, page, "7391")
+    assert dialog.isVisible() and "Too many wrong PINs" in dialog.error.text()
+    assert store.db.execute("SELECT count(*) FROM signoffs").fetchone()[0] == 0
