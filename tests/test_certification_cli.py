@@ -50,3 +50,11 @@ def test_export_certifications_csv_and_json(store, tmp_path):
     assert _run(store.data_dir, "export", "certifications", "--format", "json", "--out", str(out)).exit_code == 0
     data = json.loads(out.read_text())
     assert data[0]["evidence_recordings"] == [takes["Ana"]] and set(data[0]) == set(COLUMNS)
+
+
+def test_kit_list_json_has_the_programs(store):
+    data = json.loads(_run(store.data_dir, "kit", "list", "--format", "json").output)
+    programs = {p["slug"]: p for p in data["programs"]}
+    program = programs["new-messaging-certification"]
+    assert program["id"] and program["pass_threshold"] == 3.5 and program["valid_days"] == 180
+    assert program["min_scorecards"] == 2 and len(program["required_criteria"]) == 1
