@@ -57,6 +57,7 @@ def test_decision_flow(context, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not dialog.isVisible())
     decisions = CertificationRepo(store).history(people["Ana"].id, PROGRAM)
     assert [d.decision for d in decisions] == ["certified"] and decisions[0].certifier == "Eve"
+    assert len(decisions[0].reasons) == len(page.criteria)        # peer-score summaries where none typed
     assert page.tabs.currentWidget() is page.history
     assert page.history.table.rowCount() == 1 and page.history.pdf.isEnabled()
     assert "Certified (1)" in _children(page) and _children(page)["Certified (1)"] == ["Ana"]
@@ -77,8 +78,11 @@ def test_close_candidate_can_only_be_sent_back_with_reasons(context, qtbot):
     page.tree.setCurrentItem(ben_item)
     assert "needs 1 more peer scorecard" in ben_item.text(3)
     assert not page.decision.certified.isEnabled() and page.decision.rework.isChecked()
-    for edit in page.decision.reasons.values():
-        edit.clear()
+    assert all(not e.text() and e.placeholderText().startswith("Peer mean") for e in page.decision.reasons.values())
+    qtbot.mouseClick(page.decision.sign, Qt.MouseButton.LeftButton)
+    dialog = _confirm(qtbot, page, "7391")
+    assert dialog.isVisible() and "Say what needs rework" in dialog.error.text()
+    dialog.reject()
     first = next(iter(page.decision.reasons.values()))
     qtbot.keyClicks(first, "Pillars recited, not tied to the buyer.")
     qtbot.mouseClick(page.decision.sign, Qt.MouseButton.LeftButton)

@@ -58,6 +58,7 @@ class DecisionPanel(QWidget):
         self.ready = False
         self.has_candidate = False
         self._pin_known: dict[str, bool] = {}
+        self.suggested: dict[str, str] = {}
 
     # -- content ---------------------------------------------------------------------------------
     def set_certifiers(self, people: list, current_id: str | None, has_pin: dict[str, bool]) -> None:
@@ -77,8 +78,10 @@ class DecisionPanel(QWidget):
         while self.reasons_form.rowCount():
             self.reasons_form.removeRow(0)
         self.reasons = {}
+        self.suggested = dict(suggested)
         for cid, title in criteria:
-            edit = QLineEdit(suggested.get(cid, ""))
+            edit = QLineEdit()
+            edit.setPlaceholderText(suggested.get(cid, ""))
             edit.setAccessibleName(f"Reason: {title}")
             edit.setObjectName(f"reason:{cid}")
             self.reasons[cid] = edit
@@ -98,7 +101,14 @@ class DecisionPanel(QWidget):
         return "certified" if self.certified.isChecked() else "needs_rework"
 
     def reason_texts(self) -> dict[str, str]:
-        return {cid: edit.text().strip() for cid, edit in self.reasons.items() if edit.text().strip()}
+        """What the certifier typed; for a certificate, the peer-score summary where they typed nothing.
+        Sending a rep back needs at least one reason in the certifier's own words."""
+        out = {}
+        for cid, edit in self.reasons.items():
+            text = edit.text().strip() or (self.suggested.get(cid, "") if self.decision() == "certified" else "")
+            if text:
+                out[cid] = text
+        return out
 
     def _refresh_state(self) -> None:
         cid = self.certifier_id()
@@ -109,6 +119,7 @@ class DecisionPanel(QWidget):
         elif not self.has_candidate:
             self.state.setText("Choose a candidate on the left.")
         else:
-            self.state.setText("Certify: every requirement is met." if self.decision() == "certified" else
-                               "Needs rework: say what to work on; the rep sees it in the history.")
+            self.state.setText("Certify: every requirement is met. Reasons left empty record the peer scores."
+                               if self.decision() == "certified" else
+                               "Needs rework: say in your own words what to work on (at least one criterion).")
         self.sign.setEnabled(bool(cid) and self.has_candidate and self._pin_known.get(cid, False))
