@@ -148,7 +148,8 @@ def generate(store: Store, recordings: int = 200, seed: int = 1, force: bool = F
         while True:
             name = f"{rng.choice(T.FIRST)} {rng.choice(T.LAST)}"
             if name.lower() in taken_names:
-                name = f"{name} {rng.randint(2, 99)}"
+                first, last = name.split(" ", 1)
+                name = f"{first} {rng.choice('ABCDEFGHJKLMNPRSTVW')}. {last}"
             if name.lower() not in taken_names:
                 taken_names.add(name.lower())
                 break
@@ -180,6 +181,8 @@ def generate(store: Store, recordings: int = 200, seed: int = 1, force: bool = F
 
     # -- takes, transcripts, scorecards -----------------------------------------------------------------
     difficulty = {e[0]: rng.uniform(-0.3, 0.3) for e in exercises}
+    # how hard a criterion is to judge: vague anchors make peers disagree more
+    vagueness = {cid: rng.uniform(0.3, 0.9) for rub in criteria.values() for cid, _t in rub}
     best: dict[str, list[tuple[float, str, datetime]]] = {}
     counts = dict.fromkeys(("recordings", "transcripts", "segments", "term_hits", "scorecards", "revisions",
                             "scores", "comments", "coach_notes", "exemplars", "events"), 0)
@@ -230,7 +233,7 @@ def generate(store: Store, recordings: int = 200, seed: int = 1, force: bool = F
         mean_scores = []
         for scorer in scorers:
             when = submitted + timedelta(minutes=rng.randint(5, 600))
-            values = {cid: _clamp(truth[cid] + harshness[scorer] + rng.gauss(0, 0.55)) for cid, _t in crits}
+            values = {cid: _clamp(truth[cid] + harshness[scorer] + rng.gauss(0, vagueness[cid])) for cid, _t in crits}
             card = _scorecard(rows, rng, station, take, scorer, rubric_id, rubric_version, 1, None, when,
                               values, crits, term_times, duration, counts)
             if rng.random() < 0.05:                                   # a revision: one score changes

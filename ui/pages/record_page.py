@@ -65,6 +65,8 @@ class RecordPage(QWidget):
         self.extras_layout = QVBoxLayout()
         self.extras_layout.setObjectName("recordExtras")
         root.addLayout(self.extras_layout)
+        from ui.widgets.exemplars_panel import ExemplarsPanel  # exemplars first (#5)
+        self.extras_layout.addWidget(ExemplarsPanel(self.context, self))
         from ui.widgets.due_panel import DuePanel  # issue #6: practice / re-certification due for the rep
         self.extras_layout.addWidget(DuePanel(self.context))
         body = QHBoxLayout()

@@ -1,0 +1,136 @@
+"""pytest-qt, end to end: open a take, seek by clicking a transcript line, score every criterion with
+evidence by keyboard, submit, see it in the coach's aggregate; own take not offered; revise."""
+import pytest
+from PySide6.QtCore import Qt
+
+from store.demo_takes import add_take
+from store.people import PeopleRepo
+from store.scores import ScoreRepo
+
+SEGMENTS = [(0.0, 4.0, "Hello I am calling about your logistics costs"),
+            (4.5, 9.0, "What would change if the delays went away"),
+            (9.5, 14.0, "We already have a vendor for that"),
+            (15.0, 19.0, "Could we book a discovery call next Tuesday")]
+
+
+@pytest.fixture
+def world(store, context):
+    people = PeopleRepo(store)
+    ann = people.add("Ann Rep", "rep", "North")
+    bob = people.add("Bob Peer", "rep", "North")
+    coach = people.add("Coach Dee", "coach", "North")
+    take = add_take(store, ann.id, "cold-call", duration_s=20.0, segments=SEGMENTS,
+                    hits=[("socratic-question", 4.5, 9.0), ("discovery-call", 17.0, 19.0)])
+    bobs = add_take(store, bob.id, "teach-back-reframing", duration_s=12.0, segments=SEGMENTS[:2])
+    context.set_person(bob)
+    return dict(ann=ann, bob=bob, coach=coach, take=take, bobs=bobs)
+
+
+def test_score_a_take_end_to_end(main_window, context, world, qtbot):
+    main_window.show_page(1)
+    page = main_window.page("review")
+    qtbot.waitExposed(page)
+    listed = [r.recording_id for r in page.list.model.rows]
+    assert listed == [world["take"]]                      # bob's own take is not offered to him
+    page.list.select_row(0)
+    assert page.detail is not None and page.detail.recording_id == world["take"]
+    assert page.timeline.hits and page.timeline.duration == 20.0
+    assert page.form.submit_button.isEnabled() and len(page.form.rows) == 3
+
+    # click the third transcript line's time stamp ("[0:09]") -> the player seeks to 9.5 s
+    browser = page.transcript.browser
+    rect = page.transcript.word_rect("0:09")
+    assert rect is not None
+    with qtbot.waitSignal(page.player.position_changed) as sig:
+        qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert sig.args == [pytest.approx(9.5)] and page.player.position() == pytest.approx(9.5)
+    assert page.transcript._current == 2                    # that segment is highlighted
+
+    # keyboard: 4, E (cite 9.5 s), N; Right (+5 s) 3, E, N; 5, E
+    page.setFocus()
+    for key in (Qt.Key.Key_4, Qt.Key.Key_E, Qt.Key.Key_N, Qt.Key.Key_Right, Qt.Key.Key_3, Qt.Key.Key_E,
+                Qt.Key.Key_N, Qt.Key.Key_5, Qt.Key.Key_E):
+        qtbot.keyClick(page, key)
+    assert [r.score for r in page.form.rows] == [4, 3, 5]
+    assert [r.evidence_s for r in page.form.rows] == [9.5, 14.5, 14.5]
+    assert page.timeline.evidence == [9.5, 14.5, 14.5]
+    page.form.rows[0].comment.setText("Open question, buyer named the delay")
+    qtbot.keyClicks(page.form.comment_edit, "Great reframe here")
+    qtbot.keyClick(page.form.comment_edit, Qt.Key.Key_Return)
+    page.form.overall.setPlainText("Book the date earlier.")
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    card = ScoreRepo(context.store).current(world["take"], world["bob"].id)
+    assert card is not None and card.version == 1
+    crit = [c["id"] for c in page.detail.criteria]
+    assert [(card.scores[c].score, card.scores[c].evidence_s) for c in crit] == [(4, 9.5), (3, 14.5), (5, 14.5)]
+    assert card.scores[crit[0]].comment == "Open question, buyer named the delay"
+    assert [(c.text, c.at_s) for c in card.comments] == [("Great reframe here", 14.5)]
+    assert card.overall_comment == "Book the date earlier."
+    assert "version 1" in page.form.message.text()
+    assert page.list.model.rows == []                       # "not yet scored by me" hides it now
+
+    # the coach sees it in the aggregate: cold call weights 2, 2, 1 -> (8 + 6 + 5) / 5
+    context.set_person(world["coach"])
+    main_window.show_page(2)
+    coach = main_window.page("coach")
+    row = next(r for r in coach.queue.model.rows if r.recording_id == world["take"])
+    assert row.aggregate.scorers == 1 and row.aggregate.total == pytest.approx(19 / 5)
+    assert row.aggregate.too_few                              # 1 of 3 scorers: flagged
+    coach.queue.select(world["take"])
+    assert coach.take.row.recording_id == world["take"]
+    assert coach.take.criteria.item(0, 1).text() == "4.00"
+    assert "Bob Peer: 3.80" in coach.take.cards.item(0).text()
+
+
+def test_revision_from_the_page_keeps_history(main_window, context, world, qtbot):
+    main_window.show_page(1)
+    page = main_window.page("review")
+    page.list.select_row(0)
+    for i, value in enumerate((2, 2, 2)):
+        page.form.rows[i].set_score(value)
+    page.submit()
+    page.list.not_mine.setChecked(False)
+    page.list.select_row(0)
+    assert page.form.submit_button.text() == "Submit revision (version 2)"
+    assert [r.score for r in page.form.rows] == [2, 2, 2]      # prefilled from version 1
+    page.setFocus()
+    qtbot.keyClick(page, Qt.Key.Key_4)                          # first criterion 2 -> 4
+    page.submit()
+    history = ScoreRepo(context.store).history(world["take"], world["bob"].id)
+    assert [c.version for c in history] == [1, 2]
+    assert [c.scores[page.form.rows[0].criterion["id"]].score for c in history] == [2, 4]
+    assert history[1].supersedes == history[0].id
+
+
+def test_own_take_cannot_be_scored_even_if_opened(main_window, context, world, qtbot):
+    main_window.show_page(1)
+    page = main_window.page("review")
+    page.open_take(world["bobs"])                                # e.g. from the coach page
+    assert not page.form.submit_button.isEnabled()
+    assert "own take" in page.form.message.text()
+    qtbot.keyClick(page, Qt.Key.Key_4)
+    assert all(r.score is None for r in page.form.rows)
+
+
+def test_incomplete_scorecard_is_refused_with_a_reason(main_window, world, qtbot):
+    main_window.show_page(1)
+    page = main_window.page("review")
+    page.list.select_row(0)
+    page.form.rows[0].set_score(3)
+    page.submit()
+    assert "missing" in page.form.message.text()
+    assert ScoreRepo(page.context.store).current(world["take"], world["bob"].id) is None
+
+
+def test_filters_and_typing_does_not_trigger_keys(main_window, context, world, qtbot):
+    main_window.show_page(1)
+    page = main_window.page("review")
+    page.list.select_row(0)
+    page.list.status.setCurrentIndex(page.list.status.findData("scored"))
+    assert page.list.model.rows == []
+    page.list.status.setCurrentIndex(0)
+    assert len(page.list.model.rows) == 1
+    page.form.comment_edit.setFocus()
+    qtbot.keyClicks(page.form.comment_edit, "3 E N")
+    assert page.form.comment_edit.text() == "3 E N" and page.form.rows[0].score is None

@@ -1,0 +1,196 @@
+"""The coach's queue: every submitted take with its peer scores aggregated, sortable, flags shown.
+
+All rows are loaded once (store.review_queries.coach_queue) and kept in memory; filtering and sorting
+happen here, so a click on a column header or a filter change does not touch the database.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                               QTableView, QVBoxLayout, QWidget)
+
+from store.review_queries import QueueRow, ReviewQueries
+
+FLAG_BG = QColor("#fff4e5")
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+class CoachQueueModel(QAbstractTableModel):
+    HEADERS = ("Rep", "Team", "Exercise", "Submitted", "Scorers", "Total", "Spread", "Flags", "Notes", "Exemplar")
+    NUMERIC = {4, 5, 6, 8}
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.all_rows: list[QueueRow] = []
+        self.rows: list[QueueRow] = []
+        self.sort_column, self.sort_order = 3, Qt.SortOrder.DescendingOrder
+        self.filters: dict = {"exercise_id": None, "team": None, "flagged": False}
+
+    def set_rows(self, rows: list[QueueRow]) -> None:
+        self.all_rows = rows
+        self.apply()
+
+    def set_filter(self, **filters) -> None:
+        self.filters.update(filters)
+        self.apply()
+
+    def apply(self) -> None:
+        ex, team, flagged = self.filters["exercise_id"], self.filters["team"], self.filters["flagged"]
+        rows = [r for r in self.all_rows if (ex is None or r.exercise_id == ex) and (team is None or r.team == team)
+                and (not flagged or r.aggregate.too_few or r.aggregate.disagree)]
+        self.beginResetModel()
+        self.rows = self._sorted(rows, self.sort_column, self.sort_order)
+        self.endResetModel()
+
+    @staticmethod
+    def _key(column: int):
+        missing_low = -1e9
+        return {
+            0: lambda r: r.rep.lower(),
+            1: lambda r: (r.team or "").lower(),
+            2: lambda r: r.exercise.lower(),
+            3: lambda r: r.submitted_at or "",
+            4: lambda r: r.aggregate.scorers,
+            5: lambda r: r.aggregate.total if r.aggregate.total is not None else missing_low,
+            6: lambda r: r.aggregate.spread if r.aggregate.spread is not None else missing_low,
+            7: lambda r: (r.aggregate.disagree, r.aggregate.too_few),
+            8: lambda r: r.notes,
+            9: lambda r: r.exemplar,
+        }[column]
+
+    def _sorted(self, rows, column, order):
+        return sorted(rows, key=self._key(column), reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        self.rows = self._sorted(self.rows, column, order)
+        self.layoutChanged.emit()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        row = self.rows[index.row()]
+        col, agg = index.column(), row.aggregate
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.rep, row.team or "", row.exercise, (row.submitted_at or "")[5:16].replace("T", " "),
+                    str(agg.scorers), _num(agg.total), _num(agg.spread), ", ".join(agg.flags), str(row.notes or ""),
+                    "★" if row.exemplar else "")[col]
+        if role == Qt.ItemDataRole.UserRole:
+            return row.recording_id
+        if role == Qt.ItemDataRole.BackgroundRole and (agg.too_few or agg.disagree):
+            return QBrush(FLAG_BG)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in self.NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class CoachQueue(QWidget):
+    take_selected = Signal(object)        # QueueRow
+
+    def __init__(self, context, queries: ReviewQueries, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.queries = queries
+        self.exercise = QComboBox()
+        self.exercise.setAccessibleName("Exercise")
+        self.team = QComboBox()
+        self.team.setAccessibleName("Team")
+        self.flagged = QCheckBox("Flagged only")
+        self.flagged.setToolTip("Too few scorers, or peers disagree (a criterion's spread ≥ 1)")
+        self.count = QLabel()
+        self.count.setStyleSheet("color:#667")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Exercise"))
+        bar.addWidget(self.exercise, 1)
+        bar.addWidget(QLabel("Team"))
+        bar.addWidget(self.team)
+        bar.addWidget(self.flagged)
+        bar.addWidget(self.count)
+        self.model = CoachQueueModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("coachQueue")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((120, 70, 160, 96, 62, 52, 60, 150, 50, 70)):
+            self.table.setColumnWidth(col, width)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(bar)
+        lay.addWidget(self.table, 1)
+        self.load_choices()
+        self.exercise.currentIndexChanged.connect(self._filter)
+        self.team.currentIndexChanged.connect(self._filter)
+        self.flagged.toggled.connect(self._filter)
+
+    def load_choices(self) -> None:
+        for combo, items in ((self.exercise, [(e["title"], e["id"]) for e in self.context.kit.exercises()]),
+                             (self.team, [(t, t) for t in self.context.people.teams()])):
+            combo.blockSignals(True)
+            keep = combo.currentData()
+            combo.clear()
+            combo.addItem("All", None)
+            for label, value in items:
+                combo.addItem(label, value)
+            combo.setCurrentIndex(max(0, combo.findData(keep)))
+            combo.blockSignals(False)
+
+    def reload(self) -> None:
+        """Read the queue from the store again (after scores change)."""
+        keep = self.selected_id()
+        self.model.set_rows(self.queries.coach_queue())
+        self._after_change(keep)
+
+    def _filter(self, *_args) -> None:
+        keep = self.selected_id()
+        self.model.set_filter(exercise_id=self.exercise.currentData(), team=self.team.currentData(),
+                              flagged=self.flagged.isChecked())
+        self._after_change(keep)
+
+    def _after_change(self, keep: str | None) -> None:
+        flagged = sum(1 for r in self.model.rows if r.aggregate.too_few or r.aggregate.disagree)
+        self.count.setText(f"{len(self.model.rows):,} takes · {flagged:,} flagged")
+        if keep:
+            self.select(keep)
+
+    def select(self, recording_id: str) -> bool:
+        for i, r in enumerate(self.model.rows):
+            if r.recording_id == recording_id:
+                self.table.selectRow(i)
+                return True
+        return False
+
+    def selected_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.rows[index.row()].recording_id if index.isValid() and index.row() < len(self.model.rows) \
+            else None
+
+    def row_for(self, recording_id: str) -> QueueRow | None:
+        return next((r for r in self.model.all_rows if r.recording_id == recording_id), None)
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and current.row() < len(self.model.rows):
+            self.take_selected.emit(self.model.rows[current.row()])

@@ -1,0 +1,156 @@
+"""A take's player: video (QMediaPlayer + QVideoWidget + QAudioOutput), play/pause, ±5 s, time.
+
+    player = TakePlayer()
+    player.load(path, duration_s)         # a missing file shows a message; the controls still work
+    player.position_changed.connect(...)  # seconds, while playing and after every seek
+    player.seek(12.5); player.toggle(); player.jump(-5)
+
+``position()`` answers at once after ``seek`` (the backend reports the new position a little later),
+so "cite this moment" and the transcript highlight agree with what the reviewer asked for.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedLayout, QVBoxLayout, QWidget
+
+JUMP_S = 5.0
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    s = int(max(0.0, seconds))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+class TakePlayer(QWidget):
+    position_changed = Signal(float)
+    playing_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.duration_s = 0.0
+        self._position = 0.0
+        self.media = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.media.setAudioOutput(self.audio)
+        self.video = QVideoWidget()
+        self.video.setMinimumSize(240, 150)
+        self.media.setVideoOutput(self.video)
+        self.missing = QLabel()
+        self.missing.setObjectName("emptyState")
+        self.missing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.missing.setWordWrap(True)
+        self.screen = QStackedLayout()
+        self.screen.addWidget(self.video)
+        self.screen.addWidget(self.missing)
+
+        self.play_button = QPushButton("Play")
+        self.play_button.setToolTip("Play / pause (Space)")
+        self.play_button.clicked.connect(self.toggle)
+        self.back_button = QPushButton("−5 s")
+        self.back_button.setToolTip("Back 5 seconds (Left)")
+        self.back_button.clicked.connect(lambda: self.jump(-JUMP_S))
+        self.fwd_button = QPushButton("+5 s")
+        self.fwd_button.setToolTip("Forward 5 seconds (Right)")
+        self.fwd_button.clicked.connect(lambda: self.jump(JUMP_S))
+        for b in (self.play_button, self.back_button, self.fwd_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)     # keys belong to the page, not to a button
+        self.time_label = QLabel("0:00 / 0:00")
+        self.time_label.setObjectName("playerTime")
+        controls = QHBoxLayout()
+        controls.addWidget(self.back_button)
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.fwd_button)
+        controls.addStretch(1)
+        controls.addWidget(self.time_label)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(self.screen, 1)
+        lay.addLayout(controls)
+
+        self.media.positionChanged.connect(self._on_position)
+        self.media.durationChanged.connect(self._on_duration)
+        self.media.playbackStateChanged.connect(self._on_state)
+        self.media.errorOccurred.connect(lambda _e, text: self._show_missing(f"Cannot play this take: {text}"))
+
+    # -- loading ------------------------------------------------------------------------------------
+    def load(self, path: Path | None, duration_s: float | None = None) -> None:
+        self.media.stop()
+        self.duration_s = float(duration_s or 0.0)
+        self._position = 0.0
+        if path is None or not Path(path).is_file():
+            self.media.setSource(QUrl())
+            self._show_missing("The video of this take is not on this station yet"
+                               + (" (sync fetches it)." if path else "."))
+        else:
+            self.screen.setCurrentWidget(self.video)
+            self.media.setSource(QUrl.fromLocalFile(str(path)))
+        self._update_label()
+        self.position_changed.emit(0.0)
+
+    def _show_missing(self, text: str) -> None:
+        self.missing.setText(text)
+        self.screen.setCurrentWidget(self.missing)
+
+    def clear(self) -> None:
+        self.media.stop()
+        self.media.setSource(QUrl())
+        self.duration_s = 0.0
+        self._position = 0.0
+        self._update_label()
+
+    # -- control ------------------------------------------------------------------------------------
+    def position(self) -> float:
+        return self._position
+
+    def seek(self, seconds: float) -> None:
+        limit = self.duration_s if self.duration_s > 0 else max(seconds, 0.0)
+        self._position = max(0.0, min(float(seconds), limit))
+        self.media.setPosition(int(self._position * 1000))
+        self._update_label()
+        self.position_changed.emit(self._position)
+
+    def jump(self, delta: float) -> None:
+        self.seek(self._position + delta)
+
+    def toggle(self) -> None:
+        if self.is_playing():
+            self.media.pause()
+        else:
+            self.media.play()
+
+    def pause(self) -> None:
+        self.media.pause()
+
+    def is_playing(self) -> bool:
+        return self.media.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+
+    # -- backend reports ----------------------------------------------------------------------------
+    def _on_position(self, ms: int) -> None:
+        if not self.is_playing():
+            return          # a report after a seek while paused: keep the position we asked for
+        self._position = ms / 1000.0
+        self._update_label()
+        self.position_changed.emit(self._position)
+
+    def _on_duration(self, ms: int) -> None:
+        if ms > 0 and self.duration_s <= 0:
+            self.duration_s = ms / 1000.0
+            self._update_label()
+
+    def _on_state(self, state) -> None:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.play_button.setText("Pause" if playing else "Play")
+        self.playing_changed.emit(playing)
+
+    def _update_label(self) -> None:
+        self.time_label.setText(f"{clock(self._position)} / {clock(self.duration_s)}")
+
+    def shutdown(self) -> None:
+        self.media.stop()
+        self.media.setSource(QUrl())
