@@ -18,9 +18,12 @@ def requirements_html(evidence: Evidence) -> str:
     rows = []
     for r in evidence.readiness.requirements:
         colour = "#1b7f3b" if r.met else "#b00020"
-        detail = f" <span style='color:#5a6b7d'>— {html.escape(r.detail)}</span>" if r.detail else ""
+        if r.met or not r.detail:
+            text = html.escape(r.label)
+        else:
+            text = f"{html.escape(r.detail)} <span style='color:#5a6b7d'>(needs: {html.escape(r.label.lower())})</span>"
         rows.append(f"<div><span style='color:{colour}; font-weight:600'>{OK if r.met else MISSING}</span> "
-                    f"{html.escape(r.label)}{detail}</div>")
+                    f"{text}</div>")
     return "".join(rows)
 
 
