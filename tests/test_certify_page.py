@@ -2,6 +2,7 @@
 import unicodedata
 
 import pypdf
+import pytest
 from PySide6.QtCore import Qt
 
 from store.certification import CertificationRepo
@@ -10,12 +11,20 @@ from test_certif_support import PROGRAM, add_transcript, cast
 from ui.pages.certify_page import CertifyPage
 
 
-def _page(context, qtbot):
-    page = CertifyPage(context)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    return page
+@pytest.fixture
+def make_page(context, qtbot):
+    pages = []
+
+    def make():
+        page = CertifyPage(context)
+        qtbot.addWidget(page)
+        page.resize(1200, 800)
+        page.show()
+        pages.append(page)
+        return page
+    yield make
+    for page in pages:
+        page.shutdown()
 
 
 def _children(page):
@@ -32,13 +41,13 @@ def _confirm(qtbot, page, pin):
     return dialog
 
 
-def test_decision_flow(context, qtbot, tmp_path):
+def test_decision_flow(context, qtbot, make_page, tmp_path):
     store = context.store
     people, takes = cast(store)
     add_transcript(store, takes["Ana"])
     PinRepo(store).set_pin(people["Eve"].id, "7391")
     context.set_person(context.people.get(people["Eve"].id))
-    page = _page(context, qtbot)
+    page = make_page()
     groups = _children(page)
     assert groups["Ready to certify (1)"] == ["Ana"] and groups["Close — something missing (1)"] == ["Ben"]
     # Ana is selected first: her evidence, the transcript with the term hit, the peer scores
@@ -46,6 +55,8 @@ def test_decision_flow(context, qtbot, tmp_path):
     assert "✔" in page.evidence.requirements.text() and "✘ Not already" not in page.evidence.requirements.text()
     assert page.evidence.takes.count() == 1
     assert "terms: new messaging" in page.evidence.transcript.summary.text()
+    page.evidence.transcript.seek_requested.emit(2.0)           # a click on a transcript word seeks the take
+    assert page.evidence.player.position() == 2.0
     assert page.evidence.scores.rowCount() == len(page.criteria)
     assert page.decision.certified.isChecked() and page.decision.certifier_id() == people["Eve"].id
 
@@ -69,11 +80,11 @@ def test_decision_flow(context, qtbot, tmp_path):
     assert "Valid until" in text and decisions[0].valid_until[:4] in text
 
 
-def test_close_candidate_can_only_be_sent_back_with_reasons(context, qtbot):
+def test_close_candidate_can_only_be_sent_back_with_reasons(context, qtbot, make_page):
     store = context.store
     people, _ = cast(store)
     PinRepo(store).set_pin(people["Eve"].id, "7391")
-    page = _page(context, qtbot)
+    page = make_page()
     ben_item = page.tree.topLevelItem(1).child(0)
     page.tree.setCurrentItem(ben_item)
     assert "needs 1 more peer scorecard" in ben_item.text(3)
@@ -93,10 +104,10 @@ def test_close_candidate_can_only_be_sent_back_with_reasons(context, qtbot):
     assert not page.history.pdf.isEnabled()
 
 
-def test_non_certifier_is_not_offered_and_pin_can_be_set(context, qtbot):
+def test_non_certifier_is_not_offered_and_pin_can_be_set(context, qtbot, make_page):
     store = context.store
     people, _ = cast(store)
-    page = _page(context, qtbot)
+    page = make_page()
     combo = page.decision.certifier
     assert [combo.itemData(i) for i in range(combo.count())] == [people["Eve"].id]
     assert "no PIN yet" in combo.currentText() and not page.decision.sign.isEnabled()
@@ -108,11 +119,11 @@ def test_non_certifier_is_not_offered_and_pin_can_be_set(context, qtbot):
     assert PinRepo(store).has_pin(people["Eve"].id) and page.decision.sign.isEnabled()
 
 
-def test_wrong_pins_lock_the_dialog(context, qtbot):
+def test_wrong_pins_lock_the_dialog(context, qtbot, make_page):
     store = context.store
     people, _ = cast(store)
     PinRepo(store).set_pin(people["Eve"].id, "7391")
-    page = _page(context, qtbot)
+    page = make_page()
     qtbot.mouseClick(page.decision.sign, Qt.MouseButton.LeftButton)
     for _ in range(3):
         dialog = _confirm(qtbot, page, "0000")

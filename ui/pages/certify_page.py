@@ -242,6 +242,9 @@ class CertifyPage(QWidget):
         dialog.open()
         self.set_pin_dialog = dialog
 
+    def shutdown(self) -> None:
+        self.evidence.shutdown()
+
     def save_certificate(self, decision, path: str | None = None) -> Path | None:
         if decision is None or decision.decision != "certified":
             return None

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidg
 
 from store.certification_evidence import Evidence
 from store.transcripts import TranscriptRepo
+from ui.widgets.player import TakePlayer
 from ui.widgets.transcript_view import TranscriptView, fmt_time
 
 OK, MISSING = "✔", "✘"
@@ -40,6 +41,10 @@ class EvidencePanel(QWidget):
         self.takes.setMaximumHeight(70)
         self.takes.currentRowChanged.connect(self._show_take)
         self.transcript = TranscriptView(show_export=False)
+        self.player = TakePlayer()
+        self.player.setObjectName("certifyPlayer")
+        self.transcript.seek_requested.connect(self.player.seek)
+        self.player.position_changed.connect(self.transcript.set_position)
         self.scores = QTableWidget(0, 6)
         self.scores.setObjectName("certifyScores")
         self.scores.setHorizontalHeaderLabels(["Criterion", "Weight", "Minimum", "Peer mean", "Range", "Scores"])
@@ -63,7 +68,11 @@ class EvidencePanel(QWidget):
         tl.addWidget(self.requirements)
         tl.addWidget(QLabel("<b>Takes</b> (the latest submitted take of each exercise counts)"))
         tl.addWidget(self.takes)
-        tl.addWidget(self.transcript, 1)
+        watch = QSplitter(Qt.Orientation.Horizontal)
+        watch.addWidget(self.player)
+        watch.addWidget(self.transcript)
+        watch.setSizes([360, 440])
+        tl.addWidget(watch, 1)
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(0, 0, 0, 0)
@@ -87,6 +96,7 @@ class EvidencePanel(QWidget):
         if evidence is None:
             self.requirements.setText("Choose a candidate.")
             self.transcript.set_transcript([], [])
+            self.player.clear()
             self.agreement.clear()
             self.notes.clear()
             return
@@ -101,6 +111,7 @@ class EvidencePanel(QWidget):
             self.takes.setCurrentRow(0)
         else:
             self.transcript.set_transcript([], [])
+            self.player.clear()
         for row in evidence.criteria:
             agg = row.aggregate
             below = row.minimum is not None and (agg.mean is None or agg.mean < row.minimum)
@@ -132,5 +143,11 @@ class EvidencePanel(QWidget):
         item = self.takes.item(row) if row >= 0 else None
         if item is None:
             return
-        if not self.transcript.load_recording(self.transcripts, item.data(Qt.ItemDataRole.UserRole)):
+        rid = item.data(Qt.ItemDataRole.UserRole)
+        take = next((t for t in (self.evidence.takes if self.evidence else []) if t["recording_id"] == rid), {})
+        self.player.load(self.transcripts.media_file(rid), take.get("duration_s"))
+        if not self.transcript.load_recording(self.transcripts, rid):
             self.transcript.summary.setText("This take has no transcript yet.")
+
+    def shutdown(self) -> None:
+        self.player.shutdown()
