@@ -38,7 +38,6 @@ class EvidencePanel(QWidget):
         self.requirements.setWordWrap(True)
         self.takes = QListWidget()
         self.takes.setObjectName("certifyTakes")
-        self.takes.setMaximumHeight(70)
         self.takes.currentRowChanged.connect(self._show_take)
         self.transcript = TranscriptView(show_export=False)
         self.player = TakePlayer()
@@ -107,6 +106,8 @@ class EvidencePanel(QWidget):
                                    f"{dur} · {take['scorecards']} peer scorecard(s)")
             item.setData(Qt.ItemDataRole.UserRole, take["recording_id"])
             self.takes.addItem(item)
+        rows = max(1, len(evidence.takes))
+        self.takes.setFixedHeight(min(4, rows) * max(18, self.takes.sizeHintForRow(0)) + 2 * self.takes.frameWidth() + 4)
         if evidence.takes:
             self.takes.setCurrentRow(0)
         else:
