@@ -13,8 +13,6 @@ cli/export_certifications.py (`export certifications`) and cli/partner_kit.py (`
 """
 from __future__ import annotations
 
-import click
-
 from cli import cli
 
 

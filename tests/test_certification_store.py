@@ -7,7 +7,7 @@ import pytest
 
 from store.certification import CertificationError, CertificationRepo, NotCertifier
 from store.pins import PinLocked, PinRepo, WrongPin
-from test_certif_support import PROGRAM, add_card, add_take, all_scores, cast, crit
+from test_certif_support import PROGRAM, add_card, all_scores, cast, crit
 
 
 @pytest.fixture

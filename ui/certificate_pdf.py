@@ -9,7 +9,7 @@ import html
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtCore import QMarginsF, QRectF
 from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen, QTextDocument
 
 
@@ -85,4 +85,4 @@ def write_certificate(path: str | Path, decision, station: str = "") -> Path:
     return path
 
 
-__all__ = ["write_certificate", "certificate_html", "Qt"]
+__all__ = ["write_certificate", "certificate_html"]
