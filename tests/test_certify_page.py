@@ -78,6 +78,7 @@ def test_decision_flow(context, qtbot, make_page, tmp_path):
     text = " ".join(unicodedata.normalize("NFKC", raw).split())     # the font's ligatures: "ﬁ" -> "fi"
     assert "Ana" in text and "New-messaging certification" in text and "Eve" in text
     assert "Valid until" in text and decisions[0].valid_until[:4] in text
+    assert [p.name for p in page.save_all_certificates(str(tmp_path))] == [f"certificate-Ana-{PROGRAM}.pdf"]
 
 
 def test_close_candidate_can_only_be_sent_back_with_reasons(context, qtbot, make_page):

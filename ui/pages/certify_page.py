@@ -55,11 +55,16 @@ class CertifyPage(QWidget):
         self.program_info.setWordWrap(True)
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.reload)
+        all_pdfs = QPushButton("All certificates…")
+        all_pdfs.setObjectName("allCertificatesButton")
+        all_pdfs.setToolTip("Save a PDF certificate for every rep currently certified on this program")
+        all_pdfs.clicked.connect(lambda: self.save_all_certificates())
         head = QHBoxLayout()
         head.addWidget(title)
         head.addSpacing(16)
         head.addWidget(QLabel("Program"))
         head.addWidget(self.program, 1)
+        head.addWidget(all_pdfs)
         head.addWidget(refresh)
 
         self.tree = QTreeWidget()
@@ -244,6 +249,30 @@ class CertifyPage(QWidget):
 
     def shutdown(self) -> None:
         self.evidence.shutdown()
+
+    def save_all_certificates(self, folder: str | None = None) -> list[Path]:
+        """One PDF per rep whose decision in force on this program is a valid certificate."""
+        key = self.program_key()
+        if key is None:
+            return []
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, "Save the certificates in")
+            if not folder:
+                return []
+        latest: dict = {}
+        for d in self.repo.history(program_key=key):      # newest first
+            latest.setdefault(d.rep_id, d)
+        today = self.repo.today().isoformat()
+        written = []
+        try:
+            for d in latest.values():
+                if d.decision == "certified" and (d.valid_until or "") >= today:
+                    name = f"certificate-{d.rep.replace(' ', '_')}-{d.program}.pdf"
+                    written.append(write_certificate(Path(folder) / name, d, self.context.store.station_name))
+        except OSError as exc:
+            QMessageBox.warning(self, "Certificates", f"Could not write the certificates: {exc}")
+        self.context.say(f"{len(written)} certificate(s) saved in {folder}.")
+        return written
 
     def save_certificate(self, decision, path: str | None = None) -> Path | None:
         if decision is None or decision.decision != "certified":
