@@ -230,8 +230,10 @@ class ReviewQueries:
         names = dict(self.store.db.execute("SELECT id, name FROM people").fetchall())
         return [(b, names.get(b.scorer_id, "?")) for b in scorer_bias(ratings)]
 
-    def exemplar_suggestions(self, exercise_id: str, limit: int = 5) -> list[Candidate]:
-        rows = self.coach_queue(exercise_id)
+    def exemplar_suggestions(self, exercise_id: str, limit: int = 5,
+                             rows: list[QueueRow] | None = None) -> list[Candidate]:
+        """Takes worth promoting for an exercise (``rows``: its queue, if already read)."""
+        rows = self.coach_queue(exercise_id) if rows is None else rows
         taken = [r.recording_id for r in rows if r.exemplar]
         return exemplar_candidates(((r.recording_id, r.aggregate) for r in rows), limit, exclude=taken)
 

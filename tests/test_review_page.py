@@ -74,6 +74,7 @@ def test_score_a_take_end_to_end(main_window, context, world, qtbot):
     context.set_person(world["coach"])
     main_window.show_page(2)
     coach = main_window.page("coach")
+    qtbot.waitUntil(lambda: not coach.queue.loading, timeout=10000)
     row = next(r for r in coach.queue.model.rows if r.recording_id == world["take"])
     assert row.aggregate.scorers == 1 and row.aggregate.total == pytest.approx(19 / 5)
     assert row.aggregate.too_few                              # 1 of 3 scorers: flagged

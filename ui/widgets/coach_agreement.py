@@ -18,7 +18,7 @@ EXPLAIN = ("Krippendorff's alpha (ordinal): 1 = peers agree perfectly, 0 = no be
 def _item(text: str, numeric: bool = False, sort_value=None) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     if numeric:
-        item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     if sort_value is not None:
         item.setData(Qt.ItemDataRole.UserRole, sort_value)
     return item
@@ -35,7 +35,7 @@ class NumericItem(QTableWidgetItem):
 def _num_item(value, fmt: str) -> QTableWidgetItem:
     item = NumericItem("–" if value is None else format(value, fmt))
     item.setData(Qt.ItemDataRole.UserRole, -1e9 if value is None else value)
-    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
 
 

@@ -58,8 +58,9 @@ class ExemplarLibrary(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, x["id"])
             item.setData(Qt.ItemDataRole.UserRole + 1, x["recording_id"])
             self.current.addItem(item)
-        names = {r.recording_id: r for r in self.queries.coach_queue(ex)}
-        for c in self.queries.exemplar_suggestions(ex):
+        queue = self.queries.coach_queue(ex)
+        names = {r.recording_id: r for r in queue}
+        for c in self.queries.exemplar_suggestions(ex, rows=queue):
             row = names.get(c.take_id)
             item = QListWidgetItem(f"{row.rep if row else '?'} — total {c.total:.2f} from {c.scorers} scorers")
             item.setData(Qt.ItemDataRole.UserRole + 1, c.take_id)

@@ -9,8 +9,10 @@ from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QLineE
 
 from ui.widgets.player import clock
 
-FOCUSED_STYLE = "QFrame#criterionRow { border: 2px solid #3b7dd8; border-radius: 6px; background: #f3f8ff; }"
-PLAIN_STYLE = "QFrame#criterionRow { border: 1px solid #d5dbe1; border-radius: 6px; }"
+CHECKED = "QPushButton:checked { background: #2f5fb3; color: white; font-weight: 600; border-color: #2f5fb3; }"
+FOCUSED_STYLE = ("QFrame#criterionRow { border: 2px solid #3b7dd8; border-radius: 6px; background: #f3f8ff; } "
+                 + CHECKED)
+PLAIN_STYLE = "QFrame#criterionRow { border: 1px solid #d5dbe1; border-radius: 6px; } " + CHECKED
 
 
 class CriterionRow(QFrame):
