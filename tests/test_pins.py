@@ -93,3 +93,11 @@ def test_lockout_is_per_person(store):
     with pytest.raises(PinLocked):
         pins.verify(eve.id, "7391")
     pins.verify(zed.id, "8402")
+
+
+def test_attempt_counter_stays_on_the_station_and_pin_hash_travels(store):
+    from store.sync.tables import synced_tables
+
+    tables = synced_tables(store.db.conn)
+    assert "pin_attempts" not in tables
+    assert "pin_hash" in tables["people"] and "signoffs" in tables
