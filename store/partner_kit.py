@@ -222,6 +222,14 @@ def import_exemplars(store: Store, folder: Path) -> PartnerImport:
     return report
 
 
+def _inside(folder: Path, relative: str, what: str) -> Path:
+    """A file named by the manifest, which must lie inside the kit folder."""
+    path = (folder / relative).resolve()
+    if folder.resolve() not in path.parents or not path.is_file():
+        raise PartnerKitError(f"{what} {relative} is missing from the kit folder")
+    return path
+
+
 def _import_one(store: Store, folder: Path, entry: dict) -> bool:
     rid = entry["recording_id"]
     if store.db.execute("SELECT 1 FROM recordings WHERE id=?", [rid]).fetchone():
@@ -229,9 +237,7 @@ def _import_one(store: Store, folder: Path, entry: dict) -> bool:
     exercise_id = kit_id("exercise", entry["exercise"])
     if not store.db.execute("SELECT 1 FROM exercises WHERE id=?", [exercise_id]).fetchone():
         raise PartnerKitError(f"exercise '{entry['exercise']}' is not in this station's kit")
-    source = (folder / entry["media"]).resolve()
-    if folder.resolve() not in source.parents or not source.is_file():
-        raise PartnerKitError(f"media file {entry['media']} is missing")
+    source = _inside(folder, entry["media"], "media file")
     rel = Path("media") / "partner" / source.name
     target = store.data_dir / rel
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -244,7 +250,7 @@ def _import_one(store: Store, folder: Path, entry: dict) -> bool:
     os.replace(part, target)
     transcript = None
     if entry.get("transcript"):
-        transcript = json.loads((folder / entry["transcript"]).read_text(encoding="utf-8"))
+        transcript = json.loads(_inside(folder, entry["transcript"], "transcript").read_text(encoding="utf-8"))
     who = f" — {entry['rep']}'s take" if entry.get("rep") else ""
     with store.transaction() as db:
         f = store.record_fields()

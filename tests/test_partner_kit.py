@@ -98,3 +98,17 @@ def test_unknown_program_and_non_empty_folder(store, tmp_path):
     (tmp_path / "full" / "f").write_text("x")
     result = _run(store.data_dir, "export", "partner-kit", "new-messaging-certification", "--out", str(tmp_path / "full"))
     assert result.exit_code == 1 and "not an empty folder" in result.output
+
+
+def test_manifest_cannot_point_outside_the_folder(store, tmp_path):
+    people, _ = cast(store)
+    shutil.copy(DATA / "rec_camera_320x240_30fps.mp4", store.data_dir / "media" / "a.mp4")
+    rid = add_take(store, people["Ana"].id, media_path="media/a.mp4")
+    _exemplar(store, rid)
+    out = tmp_path / "pk"
+    _run(store.data_dir, "export", "partner-kit", "new-messaging-certification", "--out", str(out))
+    manifest = json.loads((out / "exemplars.json").read_text())
+    manifest["exemplars"][0]["media"] = "../../station/media/a.mp4"
+    (out / "exemplars.json").write_text(json.dumps(manifest))
+    result = _run(tmp_path / "fresh", "import-kit", str(out))
+    assert result.exit_code == 1 and "missing from the kit folder" in result.output
