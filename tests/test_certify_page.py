@@ -72,6 +72,7 @@ def test_decision_flow(context, qtbot, make_page, tmp_path):
     assert page.tabs.currentWidget() is page.history
     assert page.history.table.rowCount() == 1 and page.history.pdf.isEnabled()
     assert "Certified (1)" in _children(page) and _children(page)["Certified (1)"] == ["Ana"]
+    assert "withdraws the certificate" in page.decision.state.text() and not page.decision.certified.isEnabled()
 
     out = page.save_certificate(page.history.current(), str(tmp_path / "cert.pdf"))
     raw = pypdf.PdfReader(str(out)).pages[0].extract_text()

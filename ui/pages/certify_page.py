@@ -95,7 +95,7 @@ class CertifyPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tree)
         split.addWidget(right)
-        split.setSizes([420, 760])
+        split.setSizes([470, 730])
         lay = QVBoxLayout(self)
         lay.addLayout(head)
         lay.addWidget(self.program_info)
@@ -193,7 +193,8 @@ class CertifyPage(QWidget):
         self.evidence.show_evidence(ev)
         rule = self.repo.rule(key)
         self.decision.set_candidate([(c.id, c.title) for c in self.criteria],
-                                    suggested_reasons(rule, self.criteria, result), result.met)
+                                    suggested_reasons(rule, self.criteria, result), result.met,
+                                    certified_until=result.certified_until)
         self.history.show_history(self.repo.history(rep, key), {c.id: c.title for c in self.criteria})
 
     # -- actions ---------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ class DecisionPanel(QWidget):
         self.has_candidate = False
         self._pin_known: dict[str, bool] = {}
         self.suggested: dict[str, str] = {}
+        self.certified_until: str | None = None
 
     # -- content ---------------------------------------------------------------------------------
     def set_certifiers(self, people: list, current_id: str | None, has_pin: dict[str, bool]) -> None:
@@ -73,8 +74,9 @@ class DecisionPanel(QWidget):
         self._refresh_state()
 
     def set_candidate(self, criteria: list[tuple[str, str]], suggested: dict[str, str], ready: bool,
-                      has_candidate: bool = True) -> None:
-        """criteria: (id, title); suggested: id -> reason text."""
+                      has_candidate: bool = True, certified_until: str | None = None) -> None:
+        """criteria: (id, title); suggested: id -> reason text; certified_until: a certificate in force."""
+        self.certified_until = certified_until
         while self.reasons_form.rowCount():
             self.reasons_form.removeRow(0)
         self.reasons = {}
@@ -90,7 +92,8 @@ class DecisionPanel(QWidget):
         self.has_candidate = has_candidate
         (self.certified if ready else self.rework).setChecked(True)
         self.certified.setEnabled(ready)
-        self.certified.setToolTip("" if ready else "Not every requirement is met yet.")
+        self.certified.setToolTip("" if ready else "Already certified." if certified_until and not ready
+                                  else "Not every requirement is met yet.")
         self._refresh_state()
 
     # -- reading ---------------------------------------------------------------------------------
@@ -118,6 +121,9 @@ class DecisionPanel(QWidget):
             self.state.setText("This certifier has no PIN yet: set one first.")
         elif not self.has_candidate:
             self.state.setText("Choose a candidate on the left.")
+        elif self.certified_until and not self.ready:
+            self.state.setText(f"Certified until {self.certified_until}. Recording “needs rework” withdraws the "
+                               "certificate (the history keeps both decisions).")
         else:
             self.state.setText("Certify: every requirement is met. Reasons left empty record the peer scores."
                                if self.decision() == "certified" else
