@@ -130,6 +130,34 @@ class PinRepo:
                        [hashed, now_iso(), self.store.tick(), person_id])
             db.execute("DELETE FROM pin_attempts WHERE person_id=?", [person_id])
 
+    def certifiers_with_pin(self, except_id: str | None = None) -> list[tuple[str, str]]:
+        """(id, name) of the certifiers who have a PIN."""
+        rows = self.store.db.execute(
+            "SELECT id, name FROM people WHERE role='certifier' AND deleted=0 AND pin_hash IS NOT NULL "
+            "AND id IS NOT ? ORDER BY name COLLATE NOCASE", [except_id]).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def who_confirms(self, person_id: str) -> str | None:
+        """Who must confirm a new PIN set at the station (the UI): 'self' (the current PIN) when one is
+        set; else 'certifier' (another certifier's PIN) when any certifier has one; else None (the
+        station's first PIN). The command line (`people set-pin`) is the administrator's reset."""
+        if self.has_pin(person_id):
+            return "self"
+        return "certifier" if self.certifiers_with_pin(person_id) else None
+
+    def change_pin(self, person_id: str, new_pin: str, confirm_by: str | None = None,
+                   confirm_pin: str = "") -> None:
+        """Set a PIN with the confirmation :meth:`who_confirms` asks for (wrong PINs count as usual)."""
+        need = self.who_confirms(person_id)
+        check_new_pin(new_pin)
+        if need == "self":
+            self.verify(person_id, confirm_pin)
+        elif need == "certifier":
+            if confirm_by not in {pid for pid, _ in self.certifiers_with_pin(person_id)}:
+                raise PinError("Another certifier must confirm a first PIN with their own PIN.")
+            self.verify(confirm_by, confirm_pin)
+        self.set_pin(person_id, new_pin)
+
     def state(self, person_id: str) -> AttemptState:
         row = self.store.db.execute("SELECT failures, locked_until FROM pin_attempts WHERE person_id=?",
                                     [person_id]).fetchone()

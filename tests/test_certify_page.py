@@ -115,10 +115,31 @@ def test_non_certifier_is_not_offered_and_pin_can_be_set(context, qtbot, make_pa
     assert "no PIN yet" in combo.currentText() and not page.decision.sign.isEnabled()
     qtbot.mouseClick(page.decision.set_pin, Qt.MouseButton.LeftButton)
     dialog = page.set_pin_dialog
+    assert dialog.confirm is None                       # the station's first PIN needs no confirmation
     qtbot.keyClicks(dialog.new, "5829")
     qtbot.keyClicks(dialog.again, "5829")
     dialog._save()
     assert PinRepo(store).has_pin(people["Eve"].id) and page.decision.sign.isEnabled()
+
+
+def test_a_second_certifiers_first_pin_is_confirmed_by_another(context, qtbot, make_page):
+    store = context.store
+    people, _ = cast(store)
+    zed = context.people.add("Zed", "certifier")
+    PinRepo(store).set_pin(people["Eve"].id, "7391")
+    page = make_page()
+    page.decision.certifier.setCurrentIndex(page.decision.certifier.findData(zed.id))
+    qtbot.mouseClick(page.decision.set_pin, Qt.MouseButton.LeftButton)
+    dialog = page.set_pin_dialog
+    assert dialog.confirm == "certifier" and dialog.confirmer.currentData() == people["Eve"].id
+    qtbot.keyClicks(dialog.new, "8402")
+    qtbot.keyClicks(dialog.again, "8402")
+    qtbot.keyClicks(dialog.current, "0000")
+    dialog._save()
+    assert "Wrong PIN" in dialog.error.text() and not PinRepo(store).has_pin(zed.id)
+    qtbot.keyClicks(dialog.current, "7391")
+    dialog._save()
+    assert PinRepo(store).has_pin(zed.id)
 
 
 def test_wrong_pins_lock_the_dialog(context, qtbot, make_page):

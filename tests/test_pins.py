@@ -101,3 +101,21 @@ def test_attempt_counter_stays_on_the_station_and_pin_hash_travels(store):
     tables = synced_tables(store.db.conn)
     assert "pin_attempts" not in tables
     assert "pin_hash" in tables["people"] and "signoffs" in tables
+
+
+def test_who_confirms_a_new_pin(store):
+    people = PeopleRepo(store)
+    eve, zed = people.add("Eve", "certifier"), people.add("Zed", "certifier")
+    pins = PinRepo(store)
+    assert pins.who_confirms(eve.id) is None                 # the station's first PIN
+    pins.change_pin(eve.id, "7391")
+    assert pins.who_confirms(eve.id) == "self" and pins.who_confirms(zed.id) == "certifier"
+    with pytest.raises(PinError, match="Another certifier"):
+        pins.change_pin(zed.id, "8402")                      # no one vouches
+    with pytest.raises(WrongPin):
+        pins.change_pin(zed.id, "8402", eve.id, "0000")
+    pins.change_pin(zed.id, "8402", eve.id, "7391")
+    with pytest.raises(WrongPin):
+        pins.change_pin(eve.id, "1357", None, "0000")        # changing needs the current PIN
+    pins.change_pin(eve.id, "1357", None, "7391")
+    pins.verify(eve.id, "1357")

@@ -231,19 +231,17 @@ class CertifyPage(QWidget):
         person = self.context.people.get(certifier_id) if certifier_id else None
         if person is None:
             return
-        had = self.repo.pins.has_pin(person.id)
+        pins = self.repo.pins
+        confirm = pins.who_confirms(person.id)
 
-        def save(current: str, new: str) -> str | None:
+        def save(by: str | None, confirm_pin: str, new: str) -> str | None:
             try:
-                if had:
-                    self.repo.pins.verify(person.id, current)
-                self.repo.pins.set_pin(person.id, new)
+                pins.change_pin(person.id, new, by, confirm_pin)
             except PinError as exc:
                 return str(exc)
             return None
 
-        dialog = SetPinDialog(person.name, had, save, self)
-        dialog.setObjectName("setPinDialog")
+        dialog = SetPinDialog(person.name, confirm, save, pins.certifiers_with_pin(person.id), self)
         dialog.accepted.connect(lambda: (self._load_certifiers(), self.context.say(f"PIN set for {person.name}.")))
         dialog.open()
         self.set_pin_dialog = dialog

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+                               QVBoxLayout, QWidget)
 
 from store.pins import MIN_PIN_LENGTH
 
@@ -65,14 +65,20 @@ class PinDialog(QDialog):
 
 
 class SetPinDialog(QDialog):
-    """New PIN twice (and the current one first when a PIN is already set)."""
+    """New PIN twice, confirmed as ``confirm`` says: 'self' (the current PIN), 'certifier' (another
+    certifier's PIN, chosen from ``confirmers``) or None (the station's first PIN)."""
 
-    def __init__(self, name: str, needs_current: bool, save: Callable[[str, str], str | None],
-                 parent: QWidget | None = None):
+    def __init__(self, name: str, confirm: str | None, save: Callable[[str | None, str, str], str | None],
+                 confirmers: list[tuple[str, str]] = (), parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"PIN for {name}")
         self.setObjectName("setPinDialog")
         self.save = save
+        self.confirm = confirm
+        self.confirmer = QComboBox()
+        self.confirmer.setAccessibleName("Confirmed by")
+        for pid, pname in confirmers:
+            self.confirmer.addItem(pname, pid)
         self.current = _pin_edit("Current PIN")
         self.new = _pin_edit("New PIN")
         self.again = _pin_edit("New PIN again")
@@ -80,11 +86,15 @@ class SetPinDialog(QDialog):
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)
         form = QFormLayout()
-        if needs_current:
+        if confirm == "self":
             form.addRow("Current PIN", self.current)
+        elif confirm == "certifier":
+            form.addRow("Confirmed by", self.confirmer)
+            form.addRow("Their PIN", self.current)
         form.addRow("New PIN", self.new)
         form.addRow("Again", self.again)
-        hint = QLabel(f"At least {MIN_PIN_LENGTH} characters. Only a slow, salted hash is kept.")
+        hint = QLabel(f"At least {MIN_PIN_LENGTH} characters. Only a slow, salted hash is kept."
+                      + ("\nA first PIN is confirmed by a certifier who already has one." if confirm == "certifier" else ""))
         hint.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._save)
@@ -99,7 +109,9 @@ class SetPinDialog(QDialog):
         if self.new.text() != self.again.text():
             self.error.setText("The two new PINs differ.")
             return
-        message = self.save(self.current.text(), self.new.text())
+        by = self.confirmer.currentData() if self.confirm == "certifier" else None
+        message = self.save(by, self.current.text(), self.new.text())
+        self.current.clear()
         if message is None:
             self.accept()
         else:
