@@ -1,7 +1,7 @@
 """`rolecall report NAME`: the dashboard's figures (issue #8) as a table, CSV or JSON.
 
 The numbers are the page's own (scoring/analytics.py computes both). Hidden reps never appear on the
-leaderboard here: the command line has no viewer.
+leaderboard here: the command line has no viewer. Read-only: a report writes nothing to the store.
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from cli import cli
 from cli.output import emit, format_option, render
 from scoring.analytics import REPORTS, Filters
 from store import demo_events  # noqa: F401  (registers engagement events with `rolecall demo-data`)
-from store.events import REPORT_EXPORT, log_event
 
 
 def _day(_ctx, _param, value):
@@ -50,5 +49,3 @@ def report(obj, name: str, team: str | None, exercise: str | None, date_from: st
         raise click.ClickException(f"No exercise '{exercise}'; `rolecall kit list` shows them.")
     table = REPORTS[name](store, Filters(date_from, date_to, team, exercise, bucket))
     emit(render(table.rows, table.columns, fmt), out)
-    if out is not None:
-        log_event(store, REPORT_EXPORT, detail={"report": name, "format": fmt})

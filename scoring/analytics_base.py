@@ -20,6 +20,8 @@ then only reads those small tables.
 """
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -50,6 +52,15 @@ class Table:
 
     def column(self, name: str) -> list:
         return [r.get(name) for r in self.rows]
+
+    def to_csv(self) -> str:
+        """The rows as CSV with a header (empty cells for None), what every chart's CSV export writes."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow(["" if row.get(c) is None else row.get(c) for c in self.columns])
+        return buffer.getvalue()
 
 
 def bucket_sql(expr: str, bucket: str) -> str:

@@ -10,7 +10,6 @@ Kinds (use these constants; the dashboard reads exactly these strings):
 * ``exemplar_view``     someone played an exemplar take ("how the best of us do it", Record page)
 * ``exemplar_export``   an exemplar's media or transcript was copied out
 * ``scores_export``     `rolecall export scores` or the same from a page
-* ``report_export``     a dashboard chart or `rolecall report` was exported
 
 ``recording_id`` and ``exercise_id`` are optional; when only the recording is given the exercise is
 looked up so per-exercise counts work. ``detail`` is a small JSON-able dict (format, path ...).
@@ -26,10 +25,9 @@ TRANSCRIPT_EXPORT = "transcript_export"
 EXEMPLAR_VIEW = "exemplar_view"
 EXEMPLAR_EXPORT = "exemplar_export"
 SCORES_EXPORT = "scores_export"
-REPORT_EXPORT = "report_export"
-KINDS = (TRANSCRIPT_VIEW, TRANSCRIPT_EXPORT, EXEMPLAR_VIEW, EXEMPLAR_EXPORT, SCORES_EXPORT, REPORT_EXPORT)
+KINDS = (TRANSCRIPT_VIEW, TRANSCRIPT_EXPORT, EXEMPLAR_VIEW, EXEMPLAR_EXPORT, SCORES_EXPORT)
 VIEWS = (TRANSCRIPT_VIEW, EXEMPLAR_VIEW)
-EXPORTS = (TRANSCRIPT_EXPORT, EXEMPLAR_EXPORT, SCORES_EXPORT, REPORT_EXPORT)
+EXPORTS = (TRANSCRIPT_EXPORT, EXEMPLAR_EXPORT, SCORES_EXPORT)
 
 
 def log_event(store: Store, kind: str, person_id: str | None = None, recording_id: str | None = None,

@@ -1,9 +1,182 @@
-"""The Dashboard page (placeholder until its issue lands)."""
+"""The Dashboard (issue #8): leaderboards, vocabulary adoption, engagement after the event, scores.
+
+Figures come from scoring/analytics.py (the same numbers `rolecall report` prints), computed on a
+background thread (ui/widgets/dashboard_worker.py); the page only draws them. Filters: date range,
+team, exercise, weekly or daily buckets. Every card exports PNG and CSV. A rep can hide themself from
+other people's leaderboards here (people.hidden).
+"""
 from __future__ import annotations
 
-from ui.pages.placeholder import PlaceholderPage
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from scoring import analytics
+from scoring.analytics import DashboardData
+from ui.context import AppContext
+from ui.widgets.chart_card import ChartCard
+from ui.widgets.dashboard_filters import FilterBar
+from ui.widgets.dashboard_tabs import AdoptionTab, EngagementTab, LeaderboardTab, ScoresTab
+from ui.widgets.dashboard_worker import DashboardWorker
+
+EMPTY_TEXT = (
+    "No takes yet, so there is nothing to chart.\n\n"
+    "Once reps submit takes on the Record page and peers score them on the Review page, this page "
+    "shows the leaderboards, how the team's vocabulary is being adopted, follow-up engagement and "
+    "score distributions.\n\n"
+    "To try the dashboard on a practice station: rolecall --data-dir DIR demo-data --recordings 500")
 
 
-class DashboardPage(PlaceholderPage):
-    TITLE = "Dashboard"
-    WILL_HOLD = ("Leaderboards by team, vocabulary adoption, engagement after the event, and score distributions.\n\nThis page is being built.")
+class DashboardPage(QWidget):
+    rendered = Signal()   # figures for the current filters are on screen (or the empty state is)
+
+    def __init__(self, context: AppContext, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.data: DashboardData | None = None
+        self.has_rendered = False
+        self._shown_once = False
+
+        title = QLabel("Dashboard")
+        title.setObjectName("pageTitle")
+        self.status = QLabel("")
+        self.status.setObjectName("emptyState")
+        self.hide_me = QCheckBox("Hide me from other people's leaderboards")
+        self.hide_me.setToolTip("Your own view still shows you; coaches' aggregates stay anonymous.")
+        self.hide_me.toggled.connect(self._set_hidden)
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addSpacing(16)
+        head.addWidget(self.status, 1)
+        head.addWidget(self.hide_me)
+
+        self.filter_bar = FilterBar()
+        self.team_combo = self.filter_bar.team_combo          # the leaderboard's team selector
+        self.exercise_combo = self.filter_bar.exercise_combo
+        self.filter_bar.changed.connect(lambda _f: self.refresh())
+
+        self.tabs = QTabWidget()
+        self.leaderboard_tab = LeaderboardTab(self._exported)
+        self.adoption_tab = AdoptionTab(self._exported)
+        self.engagement_tab = EngagementTab(self._exported)
+        self.scores_tab = ScoresTab(self._exported)
+        self.tabs.addTab(self.leaderboard_tab, "Leaderboard")
+        self.tabs.addTab(self.adoption_tab, "Vocabulary")
+        self.tabs.addTab(self.engagement_tab, "Engagement")
+        self.tabs.addTab(self.scores_tab, "Scores")
+
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.loading = QLabel("Computing the figures…")
+        self.loading.setObjectName("emptyState")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        for widget in (self.loading, self.empty, self.tabs):
+            self.stack.addWidget(widget)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.stack, 1)
+
+        self.worker = DashboardWorker(context.store, self)
+        self.worker.ready.connect(self._show)
+        self.worker.failed.connect(self._failed)
+        self.worker.busy_changed.connect(self._busy)
+        context.person_changed.connect(lambda _p: (self._sync_privacy(), self.refresh()))
+        context.people_changed.connect(self._reload_options)
+        context.data_changed.connect(lambda _what: (self._reload_options(), self.refresh()))
+        self._reload_options()
+        self._sync_privacy()
+        self._pick_bucket()
+        self.refresh()
+
+    # -- public --------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute for the current filters and viewer (in the background)."""
+        person = self.context.person
+        self.worker.request(self.filter_bar.filters(), person.id if person else None)
+
+    def cards(self) -> list[ChartCard]:
+        return [c for tab in (self.leaderboard_tab, self.adoption_tab, self.engagement_tab, self.scores_tab)
+                for c in tab.cards]
+
+    def card(self, slug: str) -> ChartCard:
+        return next(c for c in self.cards() if c.slug == slug)
+
+    def is_empty_state(self) -> bool:
+        return self.stack.currentWidget() is self.empty
+
+    def shutdown(self) -> None:
+        self.worker.shutdown()
+
+    # -- events --------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if self._shown_once:
+            self.refresh()        # cheap when nothing changed: the worker's fact tables are kept
+        self._shown_once = True
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (a page shown on its own, as in tests)
+        self.shutdown()
+        super().closeEvent(event)
+
+    def _show(self, data: DashboardData) -> None:
+        self.data = data
+        self.filter_bar.setVisible(data.total_takes > 0)
+        if data.total_takes == 0:
+            self.stack.setCurrentWidget(self.empty)
+            self.status.setText("")
+        else:
+            for tab in (self.leaderboard_tab, self.adoption_tab, self.engagement_tab, self.scores_tab):
+                tab.update_data(data)
+            self.stack.setCurrentWidget(self.tabs)
+            self.status.setText(f"{data.takes:,} of {data.total_takes:,} takes match the filters")
+        self.has_rendered = True
+        self.rendered.emit()
+
+    def _failed(self, error: str) -> None:
+        self.status.setText(f"Could not compute the figures: {error}")
+        self.context.say(f"Dashboard: {error}", 10000)
+
+    def _busy(self, busy: bool) -> None:
+        if busy and self.data is not None:
+            self.status.setText("Updating…")
+
+    def _pick_bucket(self) -> None:
+        """Daily buckets when all takes fit in three weeks (a kickoff), weekly otherwise."""
+        span = self.context.store.db.execute(
+            "SELECT julianday(MAX(submitted_at)) - julianday(MIN(submitted_at)) FROM recordings "
+            "WHERE status = 'submitted'").fetchone()[0]
+        if span is not None and span < 21:
+            self.filter_bar.set_bucket("day")
+
+    def _reload_options(self) -> None:
+        exercises = [(e["title"], e["id"]) for e in self.context.kit.exercises()]
+        self.filter_bar.set_options(analytics.teams(self.context.store), exercises)
+
+    # -- privacy -------------------------------------------------------------------------------
+    def _sync_privacy(self) -> None:
+        person = self.context.person
+        is_rep = person is not None and person.role == "rep"
+        self.hide_me.setVisible(is_rep)
+        if is_rep:
+            row = self.context.store.db.execute("SELECT hidden FROM people WHERE id=?", [person.id]).fetchone()
+            self.hide_me.blockSignals(True)
+            self.hide_me.setChecked(bool(row and row[0]))
+            self.hide_me.blockSignals(False)
+
+    def _set_hidden(self, hidden: bool) -> None:
+        person = self.context.person
+        if person is None or person.role != "rep":
+            return
+        self.context.people.update(person.id, hidden=int(hidden))
+        self.context.say("You are hidden from other people's leaderboards." if hidden else
+                         "You appear on the leaderboards again.")
+        self.refresh()
+
+    def _exported(self, slug: str, fmt: str) -> None:
+        self.context.say(f"Saved {slug} as {fmt.upper()}.")

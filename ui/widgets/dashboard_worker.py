@@ -1,0 +1,91 @@
+"""Computing the dashboard's figures off the main thread, latest request wins.
+
+One long-lived QThread, so its SQLite connection keeps the analytics fact tables between requests
+(scoring/analytics_base.py rebuilds them only when the database changed). While a computation runs,
+newer requests replace each other; only the newest is computed next, and results of superseded
+requests are dropped.
+"""
+from __future__ import annotations
+
+import traceback
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from scoring import analytics
+from store.db import Store
+
+
+class _Job(QObject):
+    done = Signal(int, object, str)   # request number, DashboardData | None, error text
+
+    def __init__(self, store: Store):
+        super().__init__()
+        self.store = store
+
+    @Slot(int, object, object)
+    def run(self, number: int, filters, viewer_id) -> None:
+        try:
+            self.done.emit(number, analytics.dashboard(self.store, filters, viewer_id), "")
+        except Exception as exc:  # noqa: BLE001 (shown to the person, the page stays usable)
+            traceback.print_exc()
+            self.done.emit(number, None, f"{type(exc).__name__}: {exc}")
+
+
+class DashboardWorker(QObject):
+    ready = Signal(object)    # DashboardData
+    failed = Signal(str)
+    busy_changed = Signal(bool)
+    _run = Signal(int, object, object)
+
+    def __init__(self, store: Store, parent=None):
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName("dashboard")
+        self._job = _Job(store)
+        self._job.moveToThread(self._thread)
+        self._run.connect(self._job.run)
+        self._job.done.connect(self._done)
+        self._thread.finished.connect(self._job.deleteLater)
+        self._thread.start()
+        thread = self._thread
+        # the thread must not outlive its owner (a page closed or deleted without shutdown())
+        self.destroyed.connect(lambda *_: (thread.quit(), thread.wait(10000)))
+        self._number = 0
+        self._running: int | None = None
+        self._pending: tuple | None = None
+
+    def request(self, filters, viewer_id: str | None) -> None:
+        self._number += 1
+        self._pending = (self._number, filters, viewer_id)
+        if self._running is None:
+            self._start_pending()
+
+    def busy(self) -> bool:
+        return self._running is not None
+
+    def _start_pending(self) -> None:
+        number, filters, viewer_id = self._pending
+        self._pending = None
+        self._running = number
+        self.busy_changed.emit(True)
+        self._run.emit(number, filters, viewer_id)
+
+    @Slot(int, object, str)
+    def _done(self, number: int, data, error: str) -> None:
+        self._running = None
+        if self._pending is not None:          # a newer request came in: this result is stale
+            self._start_pending()
+            return
+        self.busy_changed.emit(False)
+        if number != self._number:
+            return
+        if error:
+            self.failed.emit(error)
+        else:
+            self.ready.emit(data)
+
+    def shutdown(self) -> None:
+        self._pending = None
+        if self._thread.isRunning():
+            self._thread.quit()
+            self._thread.wait(10000)
