@@ -317,6 +317,15 @@ def _v6_sync_state(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _v7_review_list_index(conn: sqlite3.Connection) -> None:
+    """Peer review (issue #5): a covering index for the review list (submitted takes, newest first), so
+    listing 10,000 takes reads the index only."""
+    conn.executescript("""
+    CREATE INDEX recordings_review_list ON recordings(status, deleted, submitted_at, id, rep_id, exercise_id,
+        duration_s);
+    """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_people_and_kit,
     _v2_takes_and_scores,
@@ -324,6 +333,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v4_signoff_guards,
     _v5_review_indexes,
     _v6_sync_state,
+    _v7_review_list_index,
 ]
 
 
