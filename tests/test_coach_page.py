@@ -73,7 +73,7 @@ def test_agreement_and_bias_tab(main_window, world, qtbot):
     coach = _coach(main_window, qtbot)
     coach.tabs.setCurrentWidget(coach.agreement)
     table = coach.agreement.alpha
-    qtbot.waitUntil(lambda: table.rowCount() == 3)
+    qtbot.waitUntil(lambda: table.rowCount() == 3 and not coach.agreement.loading, timeout=10000)
     by_criterion = {table.item(i, 1).text(): table.item(i, 2).text() for i in range(3)}
     assert by_criterion["Asked a Socratic question"] == "0.56"          # 0.5625, by hand above
     assert by_criterion["Reframed the buyer's objection"] == "1.00"      # everyone agrees per take

@@ -57,6 +57,11 @@ def test_plausible_event(store):
                       "ON r.id = c.recording_id WHERE sc.evidence_s > r.duration_s").fetchone()[0] == 0
     # realistic disagreement: peers neither always agree nor score at random
     q = ReviewQueries(store)
+    # the queue's fast "current version" pick agrees with the current_scorecards view (revisions included)
+    view = db.execute("SELECT cs.recording_id, sc.criterion_id, cs.scorer_id, sc.score FROM current_scorecards cs "
+                      "JOIN scores sc ON sc.scorecard_id = cs.id").fetchall()
+    assert sorted(q.current_scores()) == sorted(view) and len(view) < db.execute(
+        "SELECT count(*) FROM scores").fetchone()[0]
     alphas = [a["alpha"] for a in q.agreement() if a["alpha"] is not None]
     assert alphas and all(0.2 < a < 0.95 for a in alphas)
     biases = [b.bias for b, _ in q.bias() if b.n >= 10]

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPus
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from store.review_queries import ReviewQueries
+from ui.widgets.review_worker import run_in_pool
 
 ALPHA_COLORS = {"good": "#e8f5e9", "tentative": "#fff8e1", "low": "#ffebee"}
 EXPLAIN = ("Krippendorff's alpha (ordinal): 1 = peers agree perfectly, 0 = no better than chance. "
@@ -84,6 +85,7 @@ class AgreementPanel(QWidget):
         self.load_choices()
         self.exercise.currentIndexChanged.connect(self.refresh)
         self._loaded = False
+        self.loading = False
 
     def load_choices(self) -> None:
         self.exercise.blockSignals(True)
@@ -96,8 +98,29 @@ class AgreementPanel(QWidget):
         self.exercise.blockSignals(False)
 
     def refresh(self, *_args) -> None:
+        """Recompute off the main thread (about a second over 60,000 scorecards)."""
         ex = self.exercise.currentData()
-        rows = self.queries.agreement(ex)
+        self.loading = True
+        self.refresh_button.setEnabled(False)
+        self.refresh_button.setText("Computing…")
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation = self._generation
+        self._job = run_in_pool(lambda: (self.queries.agreement(ex), self.queries.bias(ex)),
+                                lambda result: self._show(result, generation))
+
+    def _show(self, result, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        self.refresh_button.setEnabled(True)
+        self.refresh_button.setText("Recompute")
+        self._loaded = True
+        if isinstance(result, Exception):
+            self.alpha.setRowCount(0)
+            self.bias.setRowCount(0)
+            self.refresh_button.setToolTip(f"Last attempt failed: {result}")
+            return
+        rows, bias = result
         self.alpha.setSortingEnabled(False)
         self.alpha.setRowCount(len(rows))
         for i, r in enumerate(rows):
@@ -108,7 +131,6 @@ class AgreementPanel(QWidget):
                 self.alpha.setItem(i, j, cell)
         self.alpha.setSortingEnabled(True)
         self.alpha.sortItems(2, Qt.SortOrder.AscendingOrder)       # least agreement first
-        bias = self.queries.bias(ex)
         self.bias.setSortingEnabled(False)
         self.bias.setRowCount(len(bias))
         for i, (b, name) in enumerate(bias):
@@ -118,9 +140,8 @@ class AgreementPanel(QWidget):
                 self.bias.setItem(i, j, cell)
         self.bias.setSortingEnabled(True)
         self.bias.sortItems(1, Qt.SortOrder.AscendingOrder)        # harshest first
-        self._loaded = True
 
     def showEvent(self, event) -> None:  # noqa: N802 (computed when first looked at)
         super().showEvent(event)
-        if not self._loaded:
+        if not self._loaded and not self.loading:
             self.refresh()
