@@ -182,7 +182,7 @@ def generate(store: Store, recordings: int = 200, seed: int = 1, force: bool = F
     # -- takes, transcripts, scorecards -----------------------------------------------------------------
     difficulty = {e[0]: rng.uniform(-0.3, 0.3) for e in exercises}
     # how hard a criterion is to judge: vague anchors make peers disagree more
-    vagueness = {cid: rng.uniform(0.3, 0.9) for rub in criteria.values() for cid, _t in rub}
+    vagueness = {cid: rng.uniform(0.1, 0.7) for rub in criteria.values() for cid, _t in rub}
     best: dict[str, list[tuple[float, str, datetime]]] = {}
     counts = dict.fromkeys(("recordings", "transcripts", "segments", "term_hits", "scorecards", "revisions",
                             "scores", "comments", "coach_notes", "exemplars", "events"), 0)

@@ -63,7 +63,8 @@ def test_plausible_event(store):
     assert sorted(q.current_scores()) == sorted(view) and len(view) < db.execute(
         "SELECT count(*) FROM scores").fetchone()[0]
     alphas = [a["alpha"] for a in q.agreement() if a["alpha"] is not None]
-    assert alphas and all(0.2 < a < 0.95 for a in alphas)
+    assert alphas and all(0.1 < a < 0.95 for a in alphas)
+    assert max(alphas) - min(alphas) > 0.1               # some criteria are harder to judge than others
     biases = [b.bias for b, _ in q.bias() if b.n >= 10]
     assert min(biases) < -0.4 and max(biases) > 0.4           # some harsh, some lenient scorers
     assert q.review_list(ReviewFilter(status="needs"))          # some takes still need scores
