@@ -101,7 +101,12 @@ class HubFactory:
     def hub(self):
         from store.sync import open_hub
 
-        return open_hub(self.location, self.endpoint)
+        if self.kind == "folder":
+            return open_hub(self.location, self.endpoint)
+        if getattr(self, "_hub", None) is None:     # one boto3 client per test: making one is slow
+            self._hub = open_hub(self.location, self.endpoint)
+            self._hub.close = lambda: None
+        return self._hub
 
     # raw access, to damage things the way a person or a tool would
     def names(self, prefix: str = "") -> list[str]:
