@@ -73,6 +73,7 @@ class Requirement:
     label: str
     met: bool
     detail: str = ""
+    short: str = ""                            # a few words, for a list column
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ class Readiness:
     def missing_text(self) -> str:
         return "; ".join(r.detail or r.label for r in self.missing)
 
+    def missing_short(self) -> str:
+        return ", ".join(r.short or r.detail or r.label for r in self.missing)
+
 
 def _day(value: str | date | datetime) -> date:
     if isinstance(value, datetime):
@@ -126,6 +130,12 @@ def _day(value: str | date | datetime) -> date:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def _short_name(name: str) -> str:
+    """'Used the new-messaging pillars' -> 'pillars': the last word, for a list column."""
+    words = name.split()
+    return words[-1] if words else name
 
 
 def current_certificate(decisions: Iterable[PastDecision], today: date) -> PastDecision | None:
@@ -189,7 +199,7 @@ def readiness(program: ProgramRule, criteria: Sequence[CriterionRule], takes: It
     absent = [e for e in program.exercises if e not in chosen]
     reqs.append(Requirement("exercises", "Required exercises submitted", not absent,
                             "" if not absent else f"{len(absent)} of {len(program.exercises)} required "
-                            "exercise(s) not submitted yet"))
+                            "exercise(s) not submitted yet", f"{len(absent)} exercise(s) to submit"))
 
     short = [(t, program.min_scorecards - len(t.scorecards)) for t in evidence
              if len(t.scorecards) < program.min_scorecards]
@@ -197,14 +207,16 @@ def readiness(program: ProgramRule, criteria: Sequence[CriterionRule], takes: It
     need = sum(n for _, n in short) + program.min_scorecards * len(absent)
     reqs.append(Requirement("scorecards", f"At least {program.min_scorecards} peer scorecard(s) per take",
                             not short and not absent and bool(evidence),
-                            "" if not need else f"needs {need} more peer scorecard(s)"))
+                            "" if not need else f"needs {need} more peer scorecard(s)",
+                            f"{need} more scorecard(s)"))
 
     scores = mean_scores(evidence)
     total = weighted_total(scores, criteria)
     ok = total is not None and total >= program.pass_threshold - 1e-9
     reqs.append(Requirement("threshold", f"Weighted total at least {program.pass_threshold:.1f}", ok,
                             "" if ok else ("no peer scores yet" if total is None else
-                                           f"weighted total {total:.2f} of {program.pass_threshold:.1f} needed")))
+                                           f"weighted total {total:.2f} of {program.pass_threshold:.1f} needed"),
+                            "no scores" if total is None else f"total {total:.2f} < {program.pass_threshold:.1f}"))
 
     for cid, minimum in criterion_minimums(program, criteria).items():
         value = scores.get(cid)
@@ -212,7 +224,8 @@ def readiness(program: ProgramRule, criteria: Sequence[CriterionRule], takes: It
         name = names.get(cid, cid)
         reqs.append(Requirement(f"criterion:{cid}", f"{name} at least {minimum}", ok,
                                 "" if ok else (f"{name}: not scored yet" if value is None else
-                                               f"{name}: {value:.2f} of {minimum} needed")))
+                                               f"{name}: {value:.2f} of {minimum} needed"),
+                                f"{_short_name(name)} {'unscored' if value is None else f'{value:.2f}'} < {minimum}"))
 
     cert = current_certificate(decisions, today)
     renewable = cert is not None and cert.valid_until is not None and \

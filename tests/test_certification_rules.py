@@ -137,3 +137,9 @@ def test_certified_rep_is_not_close():
     result = readiness(PROGRAM, CRITERIA, good_takes(), [cert], today=TODAY)
     assert result.status == "certified" and not result.close
     assert candidates({"a": result}) == ([], [])
+
+
+def test_short_missing_text_for_the_list():
+    takes = [Take("t1", "ex1", "d", (card(3, 3, 3), card(3, 3, 3)))]
+    result = readiness(PROGRAM, CRITERIA, takes, today=TODAY)
+    assert result.missing_short() == "1 exercise(s) to submit, 2 more scorecard(s), total 3.00 < 3.5, Pillars 3.00 < 4"

@@ -89,7 +89,7 @@ def test_close_candidate_can_only_be_sent_back_with_reasons(context, qtbot, make
     page = make_page()
     ben_item = page.tree.topLevelItem(1).child(0)
     page.tree.setCurrentItem(ben_item)
-    assert "needs 1 more peer scorecard" in ben_item.text(3)
+    assert ben_item.text(3) == "1 more scorecard(s)" and "needs 1 more peer scorecard" in ben_item.toolTip(3)
     assert not page.decision.certified.isEnabled() and page.decision.rework.isChecked()
     assert all(not e.text() and e.placeholderText().startswith("Peer mean") for e in page.decision.reasons.values())
     qtbot.mouseClick(page.decision.sign, Qt.MouseButton.LeftButton)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
-                               QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
+                               QPushButton, QSplitter, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from scoring.certification import candidates, suggested_reasons
 from store.certification import CertificationError, CertificationRepo
@@ -70,9 +71,10 @@ class CertifyPage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("candidates")
         self.tree.setHeaderLabels(["Rep", "Team", "Score", "What is missing"])
-        self.tree.setColumnWidth(0, 130)
-        self.tree.setColumnWidth(1, 70)
-        self.tree.setColumnWidth(2, 48)
+        header = self.tree.header()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.tree.currentItemChanged.connect(self._on_candidate)
         self.candidate_title = QLabel()
         self.candidate_title.setObjectName("candidateTitle")
@@ -150,11 +152,11 @@ class CertifyPage(QWidget):
             for rep in sorted(reps, key=lambda r: names[r].name.lower() if r in names else r) if key == "certified" else reps:
                 person = names.get(rep)
                 result = self.readiness[rep]
-                missing = ("until " + result.certified_until if key == "certified" and result.certified_until
-                           else result.missing_text() or "all requirements met")
+                certified = key == "certified" and result.certified_until
+                missing = "until " + result.certified_until if certified else result.missing_short() or "all met"
                 item = QTreeWidgetItem([person.name if person else rep, (person.team or "") if person else "",
                                         "—" if result.total is None else f"{result.total:.2f}", missing])
-                item.setToolTip(3, missing)
+                item.setToolTip(3, missing if certified else result.missing_text() or "Every requirement is met.")
                 item.setData(0, Qt.ItemDataRole.UserRole, rep)
                 group.addChild(item)
                 if rep == keep:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-                               QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter,
+                               QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
 from store.certification_evidence import Evidence
 from store.transcripts import TranscriptRepo
@@ -36,9 +36,13 @@ class EvidencePanel(QWidget):
         self.requirements.setObjectName("certifyRequirements")
         self.requirements.setTextFormat(Qt.TextFormat.RichText)
         self.requirements.setWordWrap(True)
-        self.takes = QListWidget()
+        self.takes = QComboBox()
         self.takes.setObjectName("certifyTakes")
-        self.takes.currentRowChanged.connect(self._show_take)
+        self.takes.setAccessibleName("Take")
+        self.takes.setToolTip("The latest submitted take of each of the program's exercises counts")
+        self.takes.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.takes.setMinimumContentsLength(24)
+        self.takes.currentIndexChanged.connect(self._show_take)
         self.transcript = TranscriptView(show_export=False)
         self.player = TakePlayer()
         self.player.setObjectName("certifyPlayer")
@@ -46,7 +50,7 @@ class EvidencePanel(QWidget):
         self.player.position_changed.connect(self.transcript.set_position)
         self.scores = QTableWidget(0, 6)
         self.scores.setObjectName("certifyScores")
-        self.scores.setHorizontalHeaderLabels(["Criterion", "Weight", "Minimum", "Peer mean", "Range", "Scores"])
+        self.scores.setHorizontalHeaderLabels(["Criterion", "Weight", "Min", "Mean", "Range", "n"])
         self.scores.verticalHeader().setVisible(False)
         self.scores.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.scores.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -59,30 +63,34 @@ class EvidencePanel(QWidget):
         self.agreement.setWordWrap(True)
         self.notes = QTextBrowser()
         self.notes.setObjectName("certifyNotes")
-        self.notes.setMaximumHeight(120)
 
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(self.requirements)
-        tl.addWidget(QLabel("<b>Takes</b> (the latest submitted take of each exercise counts)"))
-        tl.addWidget(self.takes)
+        take_row = QHBoxLayout()
+        take_row.addWidget(QLabel("<b>Take</b>"))
+        take_row.addWidget(self.takes, 1)
+        tl.addLayout(take_row)
         watch = QSplitter(Qt.Orientation.Horizontal)
         watch.addWidget(self.player)
         watch.addWidget(self.transcript)
         watch.setSizes([360, 440])
         tl.addWidget(watch, 1)
-        bottom = QWidget()
-        bl = QVBoxLayout(bottom)
-        bl.setContentsMargins(0, 0, 0, 0)
-        bl.addWidget(QLabel("<b>Peer scores</b> over the evidence"))
-        bl.addWidget(self.scores, 1)
-        bl.addWidget(self.agreement)
-        bl.addWidget(self.notes)
+        scores = QWidget()
+        sl = QVBoxLayout(scores)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(QLabel("<b>Peer scores</b> over the evidence"))
+        sl.addWidget(self.scores, 1)
+        sl.addWidget(self.agreement)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(scores)
+        bottom.addWidget(self.notes)
+        bottom.setSizes([560, 260])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(bottom)
-        split.setSizes([320, 260])
+        split.setSizes([380, 220])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(split)
@@ -100,16 +108,15 @@ class EvidencePanel(QWidget):
             self.notes.clear()
             return
         self.requirements.setText(requirements_html(evidence))
+        self.takes.blockSignals(True)
         for take in evidence.takes:
             dur = f" · {fmt_time(take['duration_s'])}" if take.get("duration_s") else ""
-            item = QListWidgetItem(f"{take['exercise']} — submitted {str(take['submitted_at'])[:16].replace('T', ' ')}"
-                                   f"{dur} · {take['scorecards']} peer scorecard(s)")
-            item.setData(Qt.ItemDataRole.UserRole, take["recording_id"])
-            self.takes.addItem(item)
-        rows = max(1, len(evidence.takes))
-        self.takes.setFixedHeight(min(4, rows) * max(18, self.takes.sizeHintForRow(0)) + 2 * self.takes.frameWidth() + 4)
+            self.takes.addItem(f"{take['exercise']} — submitted {str(take['submitted_at'])[:16].replace('T', ' ')}"
+                               f"{dur} · {take['scorecards']} peer scorecard(s)", take["recording_id"])
+        self.takes.blockSignals(False)
         if evidence.takes:
-            self.takes.setCurrentRow(0)
+            self.takes.setCurrentIndex(0)
+            self._show_take(0)
         else:
             self.transcript.set_transcript([], [])
             self.player.clear()
@@ -141,10 +148,9 @@ class EvidencePanel(QWidget):
             self.notes.setHtml("<span style='color:#5a6b7d'>No coach notes or peer comments on these takes.</span>")
 
     def _show_take(self, row: int) -> None:
-        item = self.takes.item(row) if row >= 0 else None
-        if item is None:
+        rid = self.takes.itemData(row) if row >= 0 else None
+        if rid is None:
             return
-        rid = item.data(Qt.ItemDataRole.UserRole)
         take = next((t for t in (self.evidence.takes if self.evidence else []) if t["recording_id"] == rid), {})
         self.player.load(self.transcripts.media_file(rid), take.get("duration_s"))
         if not self.transcript.load_recording(self.transcripts, rid):
