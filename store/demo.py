@@ -173,7 +173,7 @@ def generate(store: Store, recordings: int = 200, seed: int = 1, force: bool = F
         summary.certifiers.append(person("certifier", None))
     for pid in summary.reps + summary.coaches:
         style = rng.random()
-        harshness[pid] = -0.9 if style < 0.08 else 0.9 if style < 0.16 else rng.gauss(0, 0.3)
+        harshness[pid] = -0.8 if style < 0.05 else 0.8 if style < 0.10 else rng.gauss(0, 0.2)
     reps_by_team: dict[str, list[str]] = {}
     for pid in summary.reps:
         reps_by_team.setdefault(team_of[pid], []).append(pid)
@@ -182,7 +182,7 @@ def generate(store: Store, recordings: int = 200, seed: int = 1, force: bool = F
     # -- takes, transcripts, scorecards -----------------------------------------------------------------
     difficulty = {e[0]: rng.uniform(-0.3, 0.3) for e in exercises}
     # how hard a criterion is to judge: vague anchors make peers disagree more
-    vagueness = {cid: rng.uniform(0.1, 0.7) for rub in criteria.values() for cid, _t in rub}
+    vagueness = {cid: rng.uniform(0.05, 0.8) for rub in criteria.values() for cid, _t in rub}
     best: dict[str, list[tuple[float, str, datetime]]] = {}
     counts = dict.fromkeys(("recordings", "transcripts", "segments", "term_hits", "scorecards", "revisions",
                             "scores", "comments", "coach_notes", "exemplars", "events"), 0)
@@ -331,6 +331,7 @@ def _transcript(rng: random.Random, used_terms: list[str]):
             fillers += w in ("um", "uh")
             t = round(t + length + rng.uniform(0.02, 0.12), 2)
         seg_end = words[-1]["end"]
+        words[0]["word"] = " " + words[0]["word"][1:2].upper() + words[0]["word"][2:]
         text = " ".join(w for w, _ in tokens)
         text = " " + text[0].upper() + text[1:] + "."
         words[-1]["word"] += "."

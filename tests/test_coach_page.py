@@ -63,7 +63,9 @@ def test_queue_sorts_and_flags(main_window, world, qtbot):
     # t2: two scorers (too few) and criterion 1 split 1 vs 3 (spread 1.0): flagged
     coach.queue.flagged.setChecked(True)
     assert [r.recording_id for r in model.rows] == [t["t2"]]
-    assert model.data(model.index(0, model.HEADERS.index("Flags"))) == "too few scorers, high disagreement"
+    assert model.data(model.index(0, model.HEADERS.index("Flags"))) == "few scorers · disagree"
+    assert model.data(model.index(0, model.HEADERS.index("Flags")), Qt.ItemDataRole.ToolTipRole) == \
+        "too few scorers, high disagreement"
     coach.queue.flagged.setChecked(False)
     coach.queue.team.setCurrentIndex(coach.queue.team.findData("South"))
     assert [r.rep for r in model.rows] == ["Cy"]

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
 from store.review_queries import QueueRow, ReviewQueries
 
 FLAG_BG = QColor("#fff4e5")
+SHORT_FLAGS = {"too few scorers": "few scorers", "high disagreement": "disagree", "below required": "below min"}
 
 
 def _num(value: float | None) -> str:
@@ -87,8 +88,10 @@ class CoachQueueModel(QAbstractTableModel):
         col, agg = index.column(), row.aggregate
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.rep, row.team or "", row.exercise, (row.submitted_at or "")[5:16].replace("T", " "),
-                    str(agg.scorers), _num(agg.total), _num(agg.spread), ", ".join(agg.flags), str(row.notes or ""),
-                    "★" if row.exemplar else "")[col]
+                    str(agg.scorers), _num(agg.total), _num(agg.spread), " · ".join(SHORT_FLAGS[f] for f in agg.flags),
+                    str(row.notes or ""), "★" if row.exemplar else "")[col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 7 and agg.flags:
+            return ", ".join(agg.flags)
         if role == Qt.ItemDataRole.UserRole:
             return row.recording_id
         if role == Qt.ItemDataRole.BackgroundRole and (agg.too_few or agg.disagree):
@@ -156,7 +159,7 @@ class CoachQueue(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((120, 70, 160, 96, 62, 52, 60, 150, 50, 70)):
+        for col, width in enumerate((120, 70, 160, 96, 70, 58, 70, 140, 58, 80)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         lay = QVBoxLayout(self)

@@ -44,6 +44,7 @@ class CoachTakePanel(QWidget):
         self.cards = QListWidget()
         self.cards.setObjectName("peerScorecards")
         self.cards.setMaximumHeight(130)
+        self.cards.setWordWrap(True)
         self.notes = QListWidget()
         self.notes.setObjectName("coachNotes")
         self.notes.setMaximumHeight(90)
