@@ -30,12 +30,30 @@ class VirtualMic:
         self.players.append(proc)
         return proc
 
+    def pactl(self, *args: str) -> None:
+        subprocess.run(["pactl", *args], env=self.env, check=True, capture_output=True)
+
+    def kill_server(self) -> None:
+        """The sound server goes away (like a USB microphone pulled out)."""
+        subprocess.run(["pulseaudio", "-k"], env=self.env, capture_output=True)
+
+    def start_server(self) -> None:
+        _start_pulseaudio(self.env)
+        self.pactl("set-default-source", "virtmic.monitor")
+
     def stop_players(self) -> None:
         for proc in self.players:
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
         self.players.clear()
+
+
+def _start_pulseaudio(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--load=module-null-sink sink_name=virtmic",
+         "--load=module-native-protocol-unix", "--load=module-always-sink"],
+        env=env, capture_output=True, text=True)
 
 
 def _missing(what: str):
@@ -52,10 +70,7 @@ def virtual_mic():
     runtime = tempfile.mkdtemp(prefix="rolecall-pulse-")
     os.chmod(runtime, 0o700)
     env = dict(os.environ, XDG_RUNTIME_DIR=runtime, PULSE_SERVER=f"unix:{runtime}/pulse/native")
-    start = subprocess.run(
-        ["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--load=module-null-sink sink_name=virtmic",
-         "--load=module-native-protocol-unix", "--load=module-always-sink"],
-        env=env, capture_output=True, text=True)
+    start = _start_pulseaudio(env)
     if start.returncode != 0:
         shutil.rmtree(runtime, ignore_errors=True)
         _missing(f"pulseaudio did not start ({start.stderr.strip()[-300:]})")

@@ -50,3 +50,39 @@ def test_silence_through_portaudio_is_quiet_but_continuous(tmp_path, virtual_mic
     result = rec.stop()
     info = probe(result.path)
     assert info.has_audio and result.gaps == [] and 1.4 <= info.audio.end <= 2.0
+
+
+def test_microphone_that_stops_and_a_sound_server_that_dies_are_survived(tmp_path, virtual_mic):
+    """A suspended device, then the sound server killed and started again (a USB microphone pulled
+    out and plugged back): each is a gap noticed within 2 s, and the take goes on to the end."""
+    rec = TakeRecorder(tmp_path / "survive.mp4", CameraSource(DATA / "rec_camera_320x240_30fps.mp4", loop=True),
+                       MicrophoneSource(virtual_mic.device))
+    rec.start()
+    wait = threading.Event().wait
+
+    def mic_gaps(closed: bool):
+        return [g for g in rec.gaps if g.source == "microphone" and (g.end is not None) == closed]
+
+    try:
+        wait(1.0)
+        virtual_mic.pactl("suspend-sink", "virtmic", "1")
+        while not mic_gaps(False):
+            wait(0.05)
+        virtual_mic.pactl("suspend-sink", "virtmic", "0")
+        while mic_gaps(False):
+            wait(0.05)
+        virtual_mic.kill_server()
+        while not mic_gaps(False):
+            wait(0.05)
+        virtual_mic.start_server()
+        while mic_gaps(False):               # the watchdog reopens the stream on the new server
+            wait(0.05)
+        wait(0.5)
+    finally:
+        result = rec.stop()
+    gaps = [g for g in result.gaps if g.source == "microphone"]
+    assert len(gaps) == 2 and all(g.noticed - g.start <= 2.0 for g in gaps)
+    assert rec.microphone.restarts >= 1
+    assert not any(g.source == "camera" for g in result.gaps)
+    info = probe(result.path)
+    assert abs(info.video.end - info.audio.end) < 0.1    # silence fills the gaps: one continuous track
