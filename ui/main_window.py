@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
         context.status_message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
         from ui.widgets.transcription_panel import install_transcription_panel  # issue #4
         install_transcription_panel(self)
+        from ui.widgets.sync_status import install_sync  # issue #7: sync button/status, settings group
+        install_sync(self)
         context.person_changed.connect(lambda _p: self._show_who())
         self._show_who()
         self._restore()

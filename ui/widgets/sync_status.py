@@ -1,0 +1,227 @@
+"""The sync button and status in the main window's toolbar ("14 changes to send, last sync 10:42"),
+a progress bar (items and bytes) with Cancel while a sync runs, plain error messages, and the optional
+automatic sync. :func:`install_sync` also adds the Sync group to the Settings page."""
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject, QThread, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
+
+from store.sync import SyncConfig, load_key, open_hub, status
+from store.sync.hub import Hub
+from store.sync.keys import TeamKey
+from ui.context import AppContext
+from ui.workers.sync_worker import SyncWorker, start_sync_thread
+
+AUTO_INTERVAL_MS = 5 * 60 * 1000
+REFRESH_MS = 20 * 1000
+PHASES = {"send media": "Sending videos", "send": "Sending", "receive": "Receiving",
+          "fetch media": "Downloading videos"}
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f}"
+
+
+class SyncStatusWidget(QWidget):
+    def __init__(self, context: AppContext, open_hub_fn: Callable[[SyncConfig], Hub] | None = None,
+                 load_key_fn: Callable[[], TeamKey] | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("syncStatusWidget")
+        self.context = context
+        self.store = context.store
+        self._open_hub = open_hub_fn or (lambda c: open_hub(c.hub, c.endpoint_url or None))
+        self._load_key = load_key_fn or (lambda: load_key(self.store.data_dir))
+        self.worker: SyncWorker | None = None
+        self.thread: QThread | None = None
+        self.last_report = None
+        self.last_error: str | None = None
+
+        self.button = QPushButton("Sync")
+        self.button.setObjectName("syncButton")
+        self.button.setToolTip("Send this station's changes to the hub and receive everyone else's")
+        self.button.clicked.connect(self.start)
+        self.label = QLabel()
+        self.label.setObjectName("syncStatus")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("syncProgress")
+        self.progress.setMinimumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("syncCancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 0, 6, 0)
+        row.addWidget(self.button)
+        row.addWidget(self.label)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.timeout.connect(self.refresh)
+        self.refresh_timer.start(REFRESH_MS)
+        self.auto_timer = QTimer(self)
+        self.auto_timer.timeout.connect(self._auto)
+        self.auto_timer.start(AUTO_INTERVAL_MS)
+        context.data_changed.connect(lambda what: what != "sync" and self.refresh())
+        context.people_changed.connect(self.refresh)
+        self.refresh()
+
+    # -- state ---------------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def refresh(self) -> None:
+        if self.running:
+            return
+        config = SyncConfig.load(self.store)
+        text = status(self.store).summary()
+        if not config.hub:
+            text += " · no hub set (Settings)"
+        if self.last_error:
+            self.label.setText(f"{text} · <span style='color:#b3261e'>{_escape(self.last_error)}</span>")
+        else:
+            self.label.setText(text)
+        self.label.setToolTip("\n".join(self.last_report.lines()) if self.last_report else "")
+
+    # -- running -------------------------------------------------------------------------------------
+    def start(self, quiet: bool = False) -> bool:
+        if self.running:
+            return False
+        config = SyncConfig.load(self.store)
+        if not config.hub:
+            self._fail("Choose a hub in Settings first.")
+            return False
+        worker = SyncWorker(self.store, lambda: self._open_hub(config), self._load_key,
+                            config.fetch_all_media)
+        worker.progress.connect(self._on_progress)
+        worker.succeeded.connect(self._on_done)
+        worker.failed.connect(self._fail)
+        worker.cancelled.connect(self._on_cancelled)
+        worker.finished.connect(self._on_finished)
+        self.worker = worker
+        self.button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Starting…")
+        self.progress.show()
+        self.label.setText("Syncing…")
+        self.thread = start_sync_thread(worker, self)
+        return True
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress.setFormat("Cancelling…")
+
+    def _on_progress(self, phase: str, done: int, total: int, bytes_done: int, bytes_total: int) -> None:
+        name = PHASES.get(phase, phase)
+        if bytes_total:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * min(bytes_done, bytes_total) / bytes_total))
+            self.progress.setFormat(f"{name} {done}/{total} · {_mb(bytes_done)}/{_mb(bytes_total)} MB")
+        else:
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(min(done, max(total, 1)))
+            self.progress.setFormat(f"{name} {done}/{total}")
+
+    def _on_done(self, report) -> None:
+        self.last_report = report
+        self.last_error = report.problems[0] if report.problems else None
+        self.context.say(f"Sync done: sent {report.sent_records}, received {report.received_records} "
+                         f"change(s).", 6000)
+        if report.received_records or report.received_media:
+            self.context.data_changed.emit("sync")
+            self.context.people_changed.emit()
+
+    def _fail(self, message: str) -> None:
+        self.last_error = message
+        self.context.say(f"Sync failed: {message}", 10000)
+        if not self.running:
+            self.refresh()
+
+    def _on_cancelled(self) -> None:
+        self.last_error = None
+        self.context.say("Sync cancelled; what was already sent or received is kept.", 6000)
+
+    def _on_finished(self) -> None:
+        if self.thread is not None:      # run() has returned: let the thread end before we forget it
+            self.thread.quit()
+            self.thread.wait(5000)
+        self.worker = None
+        self.thread = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.button.setEnabled(True)
+        self.refresh()
+
+    def _auto(self) -> None:
+        config = SyncConfig.load(self.store)
+        if not config.auto or not config.hub or self.running:
+            return
+        if not config.hub.startswith("s3://") and not os.path.isdir(os.path.expanduser(config.hub)):
+            return                      # the drive or share is not connected: try again later
+        self.start(quiet=True)
+
+    def shutdown(self, wait_ms: int = 5000) -> None:
+        if self.worker is not None and self.thread is not None:
+            self.worker.cancel()
+            self.thread.quit()
+            self.thread.wait(wait_ms)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _CloseWatcher(QObject):
+    def __init__(self, widget: SyncStatusWidget, parent):
+        super().__init__(parent)
+        self.widget = widget
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.Close:
+            self.widget.shutdown()
+        return False
+
+
+def install_sync(window) -> SyncStatusWidget:
+    """Put the sync button and status in the main window's toolbar and the Sync group on the Settings
+    page (when that page is built)."""
+    from ui.main_window import PAGES  # noqa: PLC0415
+    from ui.widgets.sync_settings import SyncSettingsGroup  # noqa: PLC0415
+
+    context = window.context
+    widget = SyncStatusWidget(context, **context.services.get("sync_hooks", {}))
+    toolbar = window.findChild(QWidget, "stationToolbar")
+    if toolbar is not None:
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(widget)
+    else:
+        window.statusBar().addWidget(widget)
+    window.installEventFilter(_CloseWatcher(widget, window))
+
+    original = window._ensure_page
+
+    def ensure_page(index: int):
+        page = original(index)
+        if PAGES[index].key == "settings" and getattr(page, "sync_settings", None) is None:
+            group = SyncSettingsGroup(context.store, page)
+            group.changed.connect(widget.refresh)
+            page.add_section(group)
+            page.sync_settings = group
+        return page
+
+    window._ensure_page = ensure_page
+    window.sync_status = widget
+    return widget
