@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from scoring.aggregate import MIN_SCORERS, DISAGREEMENT_SD, TakeAggregate, aggregate_take
 from scoring.agreement import Agreement, ScorerBias, krippendorff_alpha, scorer_bias
@@ -33,8 +34,7 @@ class ReviewFilter:
     limit: int | None = None
 
 
-@dataclass(frozen=True)
-class ReviewRow:
+class ReviewRow(NamedTuple):             # a tuple: 10,000 of them build ~5x faster than a frozen dataclass
     recording_id: str
     exercise_id: str
     exercise: str
