@@ -63,15 +63,6 @@ class Table:
         return buffer.getvalue()
 
 
-def bucket_sql(expr: str, bucket: str) -> str:
-    """SQL for the start day of ``expr``'s bucket: the day itself, or the Monday of its week."""
-    if bucket == "day":
-        return f"date({expr})"
-    if bucket == "week":
-        return f"date({expr}, 'weekday 0', '-6 days')"
-    raise ValueError(f"bucket must be one of {BUCKETS}")
-
-
 def take_bucket(f: Filters) -> str:
     """The f_takes column holding the start day of each take's bucket."""
     if f.bucket not in BUCKETS:
@@ -108,6 +99,20 @@ def take_where(store: Store, f: Filters, alias: str = "t", time_col: str = "take
         sql += f" AND {alias}.{time_col} < ?"
         params.append(_next_day(f.date_to))
     return sql, params
+
+
+def coincidence_sums(prefix: str = "u.", weighted: bool = True) -> str:
+    """SQL sums of the coincidences o_ck (c, k in 1..5) of Krippendorff's alpha: per unit with m >= 2
+    scores, n_c * n_k / (m - 1), or n_c (n_c - 1) / (m - 1) when c = k; or plain sums of o columns."""
+    parts = []
+    for c in range(1, 6):
+        for k in range(1, 6):
+            if weighted:
+                pairs = f"{prefix}n{c} * ({prefix}n{c} - 1)" if c == k else f"{prefix}n{c} * {prefix}n{k}"
+                parts.append(f"SUM({pairs} * 1.0 / ({prefix}m - 1)) AS o{c}{k}")
+            else:
+                parts.append(f"SUM({prefix}o{c}{k}) AS o{c}{k}")
+    return ", ".join(parts)
 
 
 # Current scorecards: for each (take, scorer) the latest version, then the higher Lamport clock, then
@@ -152,6 +157,23 @@ CREATE TEMP TABLE f_take_score AS
     FROM f_unit u JOIN criteria c ON c.id = u.criterion_id
     GROUP BY u.tk HAVING SUM(c.weight) > 0;
 CREATE INDEX temp.f_take_score_tk ON f_take_score(tk);
+DROP TABLE IF EXISTS temp.f_take_pairs;
+CREATE TEMP TABLE f_take_pairs AS
+    SELECT u.tk, COUNT(*) AS units, {pairs} FROM f_unit u WHERE u.m >= 2 GROUP BY u.tk;
+CREATE INDEX temp.f_take_pairs_tk ON f_take_pairs(tk);
+""",
+    "activity": """
+DROP TABLE IF EXISTS temp.f_attempts;
+CREATE TEMP TABLE f_attempts AS
+    SELECT r.rep_id, r.exercise_id, p.team, r.status = 'submitted' AS submitted,
+           COALESCE(r.submitted_at, r.ended_at, r.started_at, r.created_at) AS taken_at
+    FROM recordings r JOIN people p ON p.id = r.rep_id
+    WHERE r.deleted = 0 AND r.status IN ('submitted', 'take', 'discarded', 'recovered');
+DROP TABLE IF EXISTS temp.f_events;
+CREATE TEMP TABLE f_events AS
+    SELECT ev.kind, ev.created_at, p.team, COALESCE(ev.exercise_id, r.exercise_id) AS exercise_id,
+           date(ev.created_at) AS day, date(ev.created_at, 'weekday 0', '-6 days') AS week
+    FROM events ev LEFT JOIN recordings r ON r.id = ev.recording_id LEFT JOIN people p ON p.id = ev.person_id;
 """,
     "terms": """
 DROP TABLE IF EXISTS temp.f_crit_terms;
@@ -171,15 +193,16 @@ CREATE TEMP TABLE f_take_term AS
 CREATE INDEX temp.f_take_term_tk ON f_take_term(tk);
 """,
 }
-_NEEDS = {"takes": (), "scores": ("takes",), "terms": ("takes", "scores")}
+_NEEDS = {"takes": (), "scores": ("takes",), "terms": ("takes", "scores"), "activity": ()}
 
 
 def ensure_facts(store: Store, *parts: str) -> None:
     """Build (or rebuild, when the database changed) the calling thread's fact tables: "takes",
-    "scores" (criterion means, take scores), "terms" (per take and term: used, scored, scored >= 4)."""
+    "scores" (criterion means, take scores, alpha coincidences per take), "terms" (per take and term:
+    used, scored, scored >= 4), "activity" (every finished take, events with their exercise and team)."""
     conn = store.db.conn
     wanted: list[str] = []
-    for part in parts or ("takes", "scores", "terms"):
+    for part in parts or ("takes", "scores", "terms", "activity"):
         for need in (*_NEEDS[part], part):
             if need not in wanted:
                 wanted.append(need)
@@ -194,7 +217,7 @@ def ensure_facts(store: Store, *parts: str) -> None:
     conn.execute("SAVEPOINT analytics_facts")
     try:
         for part in todo:
-            for statement in _FACTS[part].split(";"):
+            for statement in _FACTS[part].replace("{pairs}", coincidence_sums()).split(";"):
                 if statement.strip():
                     conn.execute(statement)
         conn.execute("RELEASE analytics_facts")

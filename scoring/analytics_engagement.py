@@ -19,27 +19,21 @@ from store.clock import parse_iso
 from store.db import Store
 from store.events import EXEMPLAR_VIEW, EXPORTS, KINDS, TRANSCRIPT_VIEW
 
-from scoring.analytics_base import (Filters, Table, bucket_sql, resolve_exercise, rounded, rows, share,
+from scoring.analytics_base import (Filters, Table, ensure_facts, resolve_exercise, rounded, rows, share,
                                     take_where)
 
 ENGAGEMENT_COLUMNS = ["exercise", "reps", "reps_done", "completion", "submitted", "retakes",
                       "retakes_per_submission", "median_days_to_first_take", "mean_days_to_first_take",
                       "transcript_views", "exemplar_views", "exports"]
 
-_ATTEMPTS = """
-    SELECT r.id, r.rep_id, r.exercise_id, r.status, p.team,
-           COALESCE(r.submitted_at, r.ended_at, r.started_at, r.created_at) AS taken_at
-    FROM recordings r JOIN people p ON p.id = r.rep_id
-    WHERE r.deleted = 0 AND r.status IN ('submitted', 'take', 'discarded', 'recovered')"""
-
-
 def _exercises(store: Store, f: Filters) -> list[dict]:
     """Exercises in scope with the moment each became available: ``available_from`` from the kit, else
     the first finished take of it anyone made (so the figure is then 'how long after the first rep')."""
-    sql = f"""SELECT e.id AS exercise_id, e.slug, e.title AS exercise,
-                     COALESCE(e.available_from, (SELECT MIN(t.taken_at) FROM ({_ATTEMPTS}) t
-                                                 WHERE t.exercise_id = e.id)) AS available
-              FROM exercises e WHERE e.deleted = 0"""
+    sql = """SELECT e.id AS exercise_id, e.slug, e.title AS exercise,
+                    COALESCE(e.available_from, first.at) AS available
+             FROM exercises e LEFT JOIN (SELECT exercise_id, MIN(taken_at) AS at FROM f_attempts
+                                         GROUP BY exercise_id) first ON first.exercise_id = e.id
+             WHERE e.deleted = 0"""
     params = []
     exercise = resolve_exercise(store, f.exercise)
     if exercise:
@@ -50,31 +44,27 @@ def _exercises(store: Store, f: Filters) -> list[dict]:
 
 def _event_counts(store: Store, f: Filters, group: str) -> list[dict]:
     where, params = take_where(store, f, alias="e", time_col="created_at")
+    ensure_facts(store, "activity")
     return rows(store, f"""
-        WITH e AS (SELECT ev.kind, ev.created_at, p.team,
-                          COALESCE(ev.exercise_id, r.exercise_id) AS exercise_id
-                   FROM events ev LEFT JOIN recordings r ON r.id = ev.recording_id
-                   LEFT JOIN people p ON p.id = ev.person_id)
-        SELECT {group} AS grp, e.kind, COUNT(*) AS n FROM e WHERE 1=1{where}
+        SELECT {group} AS grp, e.kind, COUNT(*) AS n FROM f_events e WHERE 1=1{where}
         GROUP BY grp, e.kind""", params)
 
 
 def engagement(store: Store, f: Filters = Filters()) -> Table:
+    ensure_facts(store, "activity")
     where, params = take_where(store, f)
     team_sql, team_params = ("AND team = ?", [f.team]) if f.team else ("", [])
     reps = store.db.execute(f"SELECT COUNT(*) FROM people WHERE role = 'rep' AND deleted = 0 {team_sql}",
                             team_params).fetchone()[0]
     per_ex = {r["exercise_id"]: r for r in rows(store, f"""
-        WITH t AS ({_ATTEMPTS})
-        SELECT t.exercise_id, COUNT(DISTINCT CASE WHEN t.status = 'submitted' THEN t.rep_id END) AS done,
-               SUM(t.status = 'submitted') AS submitted, SUM(t.status != 'submitted') AS retakes
-        FROM t WHERE 1=1{where} GROUP BY t.exercise_id""", params)}
+        SELECT t.exercise_id, COUNT(DISTINCT CASE WHEN t.submitted THEN t.rep_id END) AS done,
+               SUM(t.submitted) AS submitted, SUM(NOT t.submitted) AS retakes
+        FROM f_attempts t WHERE 1=1{where} GROUP BY t.exercise_id""", params)}
     exercises = _exercises(store, f)
     available = {e["exercise_id"]: e["available"] for e in exercises}
     firsts: dict[str, list[float]] = {}
     for r in rows(store, f"""
-            WITH t AS ({_ATTEMPTS})
-            SELECT t.exercise_id, MIN(t.taken_at) AS first FROM t WHERE 1=1{where}
+            SELECT t.exercise_id, MIN(t.taken_at) AS first FROM f_attempts t WHERE 1=1{where}
             GROUP BY t.exercise_id, t.rep_id""", params):
         start = available.get(r["exercise_id"])
         if start and r["first"]:
@@ -102,7 +92,9 @@ def engagement(store: Store, f: Filters = Filters()) -> Table:
 def events_over_time(store: Store, f: Filters = Filters()) -> Table:
     """Events per kind per bucket (rows only for buckets with events)."""
     data: dict[str, dict] = {}
-    for r in _event_counts(store, f, bucket_sql("e.created_at", f.bucket)):
+    if f.bucket not in ("week", "day"):
+        raise ValueError("bucket must be 'week' or 'day'")
+    for r in _event_counts(store, f, f"e.{f.bucket}"):
         data.setdefault(r["grp"], {k: 0 for k in KINDS})[r["kind"]] = r["n"]
     out = [{"bucket": b, **counts} for b, counts in sorted(data.items()) if b is not None]
     return Table("events_over_time", ["bucket", *KINDS], out)

@@ -3,8 +3,8 @@
 * Distribution: how many current peer scores of 1..5 each criterion got on the filtered takes.
 * Agreement over time: Krippendorff's alpha (ordinal), the measure of issue #5 (scoring/agreement.py:
   units are (take, criterion) pairs, values the peers' scores), per week or day of the take. The
-  coincidence matrix is summed in SQL from per-unit counts of each score (f_unit.n1..n5), so no
-  per-score Python loop runs;
+  coincidence matrix is summed in SQL from per-unit counts of each score (f_unit.n1..n5, summed per
+  take once in f_take_pairs), so no per-score Python loop runs;
   alpha then follows the same formulas as scoring/agreement.py (tests check both give the same value).
 """
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections import defaultdict
 
 from store.db import Store
 
-from scoring.analytics_base import Filters, Table, ensure_facts, rounded, rows, take_bucket, takes_cte
+from scoring.analytics_base import (Filters, Table, coincidence_sums, ensure_facts, rounded, rows,
+                                    take_bucket, takes_cte)
 
 DISTRIBUTION_COLUMNS = ["rubric", "criterion", "n", "mean", "s1", "s2", "s3", "s4", "s5"]
 AGREEMENT_COLUMNS = ["bucket", "alpha", "units", "values"]
@@ -68,24 +69,14 @@ def alpha_from_coincidences(o: dict[tuple[float, float], float]) -> tuple[float 
     return 1 - d_o / d_e, n
 
 
-def _coincidence_sums() -> str:
-    """SQL sums of o_ck over units with m >= 2 scores: n_c * n_k / (m - 1), or n_c (n_c - 1) / (m - 1)."""
-    parts = []
-    for c in range(1, 6):
-        for k in range(1, 6):
-            pairs = f"u.n{c} * (u.n{c} - 1)" if c == k else f"u.n{c} * u.n{k}"
-            parts.append(f"SUM({pairs} * 1.0 / (u.m - 1)) AS o{c}{k}")
-    return ", ".join(parts)
-
-
 def agreement_over_time(store: Store, f: Filters = Filters()) -> Table:
     """Alpha per bucket over the (take, criterion) units with at least two peer scores."""
     ensure_facts(store, "scores")
     cte, params = takes_cte(store, f)
     data = rows(store, f"""
         WITH {cte}
-        SELECT {take_bucket(f)} AS bucket, COUNT(*) AS units, {_coincidence_sums()}
-        FROM ft JOIN f_unit u ON u.tk = ft.tk WHERE u.m >= 2 GROUP BY 1 ORDER BY 1""", params)
+        SELECT {take_bucket(f)} AS bucket, SUM(p.units) AS units, {coincidence_sums("p.", weighted=False)}
+        FROM ft JOIN f_take_pairs p ON p.tk = ft.tk GROUP BY 1 ORDER BY 1""", params)
     out = []
     for r in data:
         o = {(c, k): r[f"o{c}{k}"] for c in range(1, 6) for k in range(1, 6) if r[f"o{c}{k}"]}

@@ -15,12 +15,40 @@ from scoring import analytics
 from store.db import Store
 
 
+def _stop(thread: QThread) -> None:
+    try:
+        if thread.isRunning():
+            thread.quit()
+            thread.wait(10000)
+    except RuntimeError:      # already deleted with its owner
+        pass
+
+
+class _PinnedStore:
+    """The store with ONE connection for this worker. Python's thread-locals do not survive between
+    two slot calls on a QThread (PySide6 makes a fresh Python thread state for each), so ``store.db``
+    would open a new connection per request and lose the analytics fact tables with it."""
+
+    def __init__(self, store: Store):
+        self._store = store
+        self._db = None
+
+    @property
+    def db(self):
+        if self._db is None:
+            self._db = self._store.db
+        return self._db
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
 class _Job(QObject):
     done = Signal(int, object, str)   # request number, DashboardData | None, error text
 
     def __init__(self, store: Store):
         super().__init__()
-        self.store = store
+        self.store = _PinnedStore(store)
 
     @Slot(int, object, object)
     def run(self, number: int, filters, viewer_id) -> None:
@@ -49,7 +77,7 @@ class DashboardWorker(QObject):
         self._thread.start()
         thread = self._thread
         # the thread must not outlive its owner (a page closed or deleted without shutdown())
-        self.destroyed.connect(lambda *_: (thread.quit(), thread.wait(10000)))
+        self.destroyed.connect(lambda *_: _stop(thread))
         self._number = 0
         self._running: int | None = None
         self._pending: tuple | None = None
@@ -86,6 +114,4 @@ class DashboardWorker(QObject):
 
     def shutdown(self) -> None:
         self._pending = None
-        if self._thread.isRunning():
-            self._thread.quit()
-            self._thread.wait(10000)
+        _stop(self._thread)
