@@ -118,8 +118,10 @@ def test_errors_are_stated_plainly(window_with, qtbot, tmp_path, store):
     status = window.sync_status
     qtbot.mouseClick(status.button, qtbot_left())
     qtbot.waitUntil(lambda: not status.running, timeout=10000)
-    assert "no team sync key" in status.label.text()
+    assert "no team key set" in status.label.text()
+    assert "no team sync key" in status.label.toolTip()         # the whole message, and how to fix it
     save_key(store.data_dir, KEY_TEXT)
     qtbot.mouseClick(status.button, qtbot_left())
     qtbot.waitUntil(lambda: not status.running, timeout=10000)
-    assert "is not there" in status.label.text()
+    assert "hub not reachable" in status.label.text() and "is not there" in status.label.toolTip()
+    assert "Connect the drive" in window.statusBar().currentMessage()

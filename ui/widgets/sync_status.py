@@ -7,7 +7,8 @@ import os
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QThread, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy,
+                               QStackedWidget, QWidget)
 
 from store.sync import SyncConfig, load_key, open_hub, status
 from store.sync.hub import Hub
@@ -17,6 +18,7 @@ from ui.workers.sync_worker import SyncWorker, start_sync_thread
 
 AUTO_INTERVAL_MS = 5 * 60 * 1000
 REFRESH_MS = 20 * 1000
+SLOT_WIDTH = 420
 PHASES = {"send media": "Sending videos", "send": "Sending", "receive": "Receiving",
           "fetch media": "Downloading videos"}
 
@@ -38,6 +40,7 @@ class SyncStatusWidget(QWidget):
         self.thread: QThread | None = None
         self.last_report = None
         self.last_error: str | None = None
+        self.last_error_short = ""
 
         self.button = QPushButton("Sync")
         self.button.setObjectName("syncButton")
@@ -47,19 +50,25 @@ class SyncStatusWidget(QWidget):
         self.label.setObjectName("syncStatus")
         self.progress = QProgressBar()
         self.progress.setObjectName("syncProgress")
-        self.progress.setMinimumWidth(220)
         self.progress.setTextVisible(True)
-        self.progress.hide()
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setObjectName("syncCancel")
         self.cancel_button.clicked.connect(self.cancel)
-        self.cancel_button.hide()
+        # the status text and the progress bar + Cancel share one slot of fixed width, so the toolbar
+        # does not re-layout (or push the widget into its overflow menu) when a sync starts
+        busy = QWidget()
+        busy_row = QHBoxLayout(busy)
+        busy_row.setContentsMargins(0, 0, 0, 0)
+        busy_row.addWidget(self.progress, 1)
+        busy_row.addWidget(self.cancel_button)
+        self.slot = QStackedWidget()
+        self.slot.addWidget(self.label)
+        self.slot.addWidget(busy)
+        self.slot.setFixedWidth(SLOT_WIDTH)
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 0, 6, 0)
         row.addWidget(self.button)
-        row.addWidget(self.label)
-        row.addWidget(self.progress)
-        row.addWidget(self.cancel_button)
+        row.addWidget(self.slot)
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
 
         self.refresh_timer = QTimer(self)
@@ -85,10 +94,11 @@ class SyncStatusWidget(QWidget):
         if not config.hub:
             text += " · no hub set (Settings)"
         if self.last_error:
-            self.label.setText(f"{text} · <span style='color:#b3261e'>{_escape(self.last_error)}</span>")
+            self.label.setText(f"<span style='color:#b3261e'>⚠ {_escape(self.last_error_short)}</span> · {text}")
+            self.label.setToolTip(self.last_error)
         else:
             self.label.setText(text)
-        self.label.setToolTip("\n".join(self.last_report.lines()) if self.last_report else "")
+            self.label.setToolTip("\n".join(self.last_report.lines()) if self.last_report else "")
 
     # -- running -------------------------------------------------------------------------------------
     def start(self, quiet: bool = False) -> bool:
@@ -108,11 +118,9 @@ class SyncStatusWidget(QWidget):
         self.worker = worker
         self.button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.cancel_button.show()
         self.progress.setRange(0, 0)
         self.progress.setFormat("Starting…")
-        self.progress.show()
-        self.label.setText("Syncing…")
+        self.slot.setCurrentIndex(1)
         self.thread = start_sync_thread(worker, self)
         return True
 
@@ -135,15 +143,18 @@ class SyncStatusWidget(QWidget):
 
     def _on_done(self, report) -> None:
         self.last_report = report
-        self.last_error = report.problems[0] if report.problems else None
+        self.last_error = "\n".join(report.problems) if report.problems else None
+        self.last_error_short = f"{len(report.problems)} problem(s), hover for details"
+
         self.context.say(f"Sync done: sent {report.sent_records}, received {report.received_records} "
                          f"change(s).", 6000)
         if report.received_records or report.received_media:
             self.context.data_changed.emit("sync")
             self.context.people_changed.emit()
 
-    def _fail(self, message: str) -> None:
+    def _fail(self, message: str, short: str = "") -> None:
         self.last_error = message
+        self.last_error_short = short or _short(message)
         self.context.say(f"Sync failed: {message}", 10000)
         if not self.running:
             self.refresh()
@@ -158,8 +169,7 @@ class SyncStatusWidget(QWidget):
             self.thread.wait(5000)
         self.worker = None
         self.thread = None
-        self.progress.hide()
-        self.cancel_button.hide()
+        self.slot.setCurrentIndex(0)
         self.button.setEnabled(True)
         self.refresh()
 
@@ -176,6 +186,19 @@ class SyncStatusWidget(QWidget):
             self.worker.cancel()
             self.thread.quit()
             self.thread.wait(wait_ms)
+
+
+def _short(message: str) -> str:
+    """A few words for the toolbar; the whole message is in the tooltip and the status bar."""
+    lowered = message.lower()
+    for needle, short in (("key mismatch", "key mismatch"), ("different team key", "key mismatch"),
+                          ("no team sync key", "no team key set"), ("disk is full", "disk full"),
+                          ("not reachable", "hub not reachable"), ("not there", "hub not reachable"),
+                          ("no aws credentials", "no S3 credentials"), ("choose a hub", "no hub set"),
+                          ("already running", "already syncing")):
+        if needle in lowered:
+            return short
+    return "sync failed, hover for details"
 
 
 def _escape(text: str) -> str:
