@@ -18,6 +18,7 @@ import argparse
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +28,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from store.demo import generate  # noqa: E402
 from store.review_queries import ReviewFilter, ReviewQueries  # noqa: E402
 from store.station import open_station  # noqa: E402
 
@@ -55,12 +55,15 @@ def main() -> int:
         data_dir = Path(tmp.name)
     else:
         data_dir = args.data_dir
-    store = open_station(data_dir)
-    if store.get_meta("demo_seed") is None:
+    if not (data_dir / "rolecall.db").exists():
+        # exactly the command a person runs (so the other areas' demo generators run too)
+        cmd = [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir), "demo-data",
+               "--recordings", str(args.recordings), "--seed", str(args.seed)]
         t0 = time.perf_counter()
-        summary = generate(store, recordings=args.recordings, seed=args.seed)
-        gen_s = time.perf_counter() - t0
-        print(f"demo-data --recordings {args.recordings}: {gen_s:.1f} s ({summary.lines()[0]})")
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        print(f"rolecall demo-data --recordings {args.recordings} --seed {args.seed}: "
+              f"{time.perf_counter() - t0:.1f} s wall\n  " + out.strip().replace("\n", "\n  "))
+    store = open_station(data_dir)
     db = store.db
     counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("recordings", "scorecards", "scores")}
     print(f"store: {counts['recordings']:,} recordings, {counts['scorecards']:,} scorecards, {counts['scores']:,} scores")

@@ -135,3 +135,17 @@ def test_filters_and_typing_does_not_trigger_keys(main_window, context, world, q
     page.form.comment_edit.setFocus()
     qtbot.keyClicks(page.form.comment_edit, "3 E N")
     assert page.form.comment_edit.text() == "3 E N" and page.form.rows[0].score is None
+
+
+def test_timeline_marks_terms_and_seeks_on_click(main_window, world, qtbot):
+    main_window.show_page(1)
+    page = main_window.page("review")
+    page.list.select_row(0)
+    timeline = page.timeline
+    assert [(h[0], h[2]) for h in timeline.hits] == [(4.5, "Socratic question"), (17.0, "discovery call")]
+    assert timeline.hit_at(timeline.x_for(17.0))[2] == "discovery call"
+    from PySide6.QtCore import QPoint
+    with qtbot.waitSignal(page.player.position_changed):
+        qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(round(timeline.x_for(16.0)), 10))
+    assert page.player.position() == pytest.approx(16.0, abs=20 / max(1, timeline.width()) + 0.05)
+    assert page.transcript._current == 3                    # the segment 15-19 s is highlighted

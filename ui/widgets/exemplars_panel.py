@@ -65,7 +65,8 @@ class ExemplarsPanel(QWidget):
                                    f"{clock(x['duration_s'])} — {x['reason']}")
             item.setData(Qt.ItemDataRole.UserRole, x)
             self.list.addItem(item)
-        self.title.setText(f"How the best of us do it — {len(rows)} exemplar take{'s' if len(rows) != 1 else ''} (double-click to watch)")
+        plural = "s" if len(rows) != 1 else ""
+        self.title.setText(f"How the best of us do it — {len(rows)} exemplar take{plural} (double-click to watch)")
         self.setVisible(bool(rows))
 
     def _watch(self, item: QListWidgetItem) -> None:
