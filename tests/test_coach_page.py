@@ -121,3 +121,13 @@ def test_a_rep_cannot_coach(main_window, context, world, qtbot):
     coach.take.add_note()
     assert "Only a coach" in coach.take.message.text()
     assert ScoreRepo(context.store).coach_notes(world["takes"]["t1"]) == []
+
+
+def test_watch_in_review_opens_the_take(main_window, world, qtbot):
+    coach = _coach(main_window, qtbot)
+    coach.queue.select(world["takes"]["t2"])
+    coach.take.review_button.click()
+    assert main_window.current_page_key() == "review"
+    review = main_window.page("review")
+    assert review.detail.recording_id == world["takes"]["t2"]
+    assert "your own take" not in review.form.message.text()      # the coach did not record it

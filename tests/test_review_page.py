@@ -57,6 +57,12 @@ def test_score_a_take_end_to_end(main_window, context, world, qtbot):
     page.form.rows[0].comment.setText("Open question, buyer named the delay")
     qtbot.keyClicks(page.form.comment_edit, "Great reframe here")
     qtbot.keyClick(page.form.comment_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.form.comment_edit, "typo")
+    qtbot.keyClick(page.form.comment_edit, Qt.Key.Key_Return)
+    page.form.comment_list.setCurrentRow(1)
+    page.form.comment_list.setFocus()
+    qtbot.keyClick(page.form.comment_list, Qt.Key.Key_Delete)
+    assert page.form.comment_list.count() == 1
     page.form.overall.setPlainText("Book the date earlier.")
     qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 

@@ -190,5 +190,9 @@ class ReviewPage(QWidget):
         if what == "kit":
             self.list.load_choices()
 
+    def hideEvent(self, event) -> None:  # noqa: N802 (leaving the page stops the sound)
+        self.player.pause()
+        super().hideEvent(event)
+
     def shutdown(self) -> None:
         self.player.shutdown()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
@@ -42,8 +43,11 @@ class ScorecardForm(QWidget):
 
         self.comment_list = QListWidget()
         self.comment_list.setMaximumHeight(80)
-        self.comment_list.setToolTip("Double-click a comment to play from its moment")
         self.comment_list.itemDoubleClicked.connect(self._on_comment_clicked)
+        self.comment_list.setToolTip("Double-click to play from a comment's moment; Delete removes it")
+        remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.comment_list, self.remove_comment,
+                           context=Qt.ShortcutContext.WidgetShortcut)
+        remove.setObjectName("removeComment")
         self.comment_edit = QLineEdit()
         self.comment_edit.setPlaceholderText("A comment at the current moment…")
         self.comment_edit.returnPressed.connect(self.add_comment)
@@ -176,6 +180,12 @@ class ScorecardForm(QWidget):
         self.comments.sort(key=lambda c: (c.at_s is None, c.at_s or 0))
         self.comment_edit.clear()
         self._refresh_comments()
+
+    def remove_comment(self) -> None:
+        row = self.comment_list.currentRow()
+        if 0 <= row < len(self.comments):
+            del self.comments[row]
+            self._refresh_comments()
 
     def update_time(self, seconds: float) -> None:
         self.comment_button.setText(f"Add at {clock(seconds)}")
