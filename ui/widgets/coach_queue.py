@@ -213,7 +213,10 @@ class CoachQueue(QWidget):
 
     def _after_change(self, keep: str | None) -> None:
         flagged = sum(1 for r in self.model.rows if r.aggregate.too_few or r.aggregate.disagree)
-        self.count.setText(f"{len(self.model.rows):,} takes · {flagged:,} flagged")
+        if not self.model.all_rows:
+            self.count.setText("No submitted takes yet.")
+        else:
+            self.count.setText(f"{len(self.model.rows):,} takes · {flagged:,} flagged")
         if keep:
             self.select(keep)
 

@@ -77,6 +77,7 @@ class TakePlayer(QWidget):
         self.media.durationChanged.connect(self._on_duration)
         self.media.playbackStateChanged.connect(self._on_state)
         self.media.errorOccurred.connect(lambda _e, text: self._show_missing(f"Cannot play this take: {text}"))
+        self._show_missing("No take open.")
 
     # -- loading ------------------------------------------------------------------------------------
     def load(self, path: Path | None, duration_s: float | None = None) -> None:

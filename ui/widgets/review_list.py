@@ -76,6 +76,7 @@ class ReviewList(QWidget):
         self.not_mine = QCheckBox("Not yet scored by me")
         self.not_mine.setChecked(True)
         self.count = QLabel()
+        self.count.setWordWrap(True)
         self.count.setStyleSheet("color:#667")
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -145,7 +146,11 @@ class ReviewList(QWidget):
         rows = self.queries.review_list(self.current_filter())
         self.model.set_rows(rows)
         who = self.context.person
-        self.count.setText(f"{len(rows):,} takes" + ("" if who else " · choose who you are to score"))
+        text = f"{len(rows):,} take{'s' if len(rows) != 1 else ''}"
+        if not rows:
+            text = ("Nothing to review with these filters." if self._filtered() else
+                    "No takes to review yet: they appear here when peers submit them.")
+        self.count.setText(text + ("" if who else " Choose who you are (Ctrl+P) to score."))
         if current:
             for i, r in enumerate(rows):
                 if r.recording_id == current:
@@ -154,6 +159,10 @@ class ReviewList(QWidget):
                     self.table.selectRow(i)
                     selection.blockSignals(False)
                     break
+
+    def _filtered(self) -> bool:
+        return any(c.currentIndex() > 0 for c in (self.exercise, self.team, self.rep, self.status)) or \
+            (self.not_mine.isChecked() and self.context.person is not None)
 
     def selected_id(self) -> str | None:
         index = self.table.currentIndex()
