@@ -10,7 +10,8 @@ fixtures and on a "take" made by joining them (with 1.5 s gaps, three times over
   (our tolerant decode, filters, term detection, metrics, JSON rendering).  Runs alternate, the
   best of --repeat is kept for each.  Ratio = pipeline / bare; real-time factor = time / audio.
 * accuracy: word error rate and term recall (terms spoken in the script found within 0.5 s of
-  where espeak-ng said them) for each biasing mode: none, initial prompt, hotwords, both.
+  where espeak-ng said them) for each biasing mode (none, initial prompt, hotwords, both), on the
+  clips and on the two-minute take (where the prompt only reaches the first 30 s window).
 """
 from __future__ import annotations
 
@@ -43,14 +44,23 @@ def norm_words(text: str) -> list[str]:
     return [t for t in (re.sub(r"[^a-z0-9']+", "", w) for w in text.lower().replace("-", " ").split()) if t]
 
 
-def make_take(path: Path, times: int = 3) -> float:
+def make_take(path: Path, times: int = 3) -> tuple[float, list[TimedWord], str]:
+    """Join the clips (1.5 s gaps), ``times`` over; return duration, reference words with times, text."""
     gap = np.zeros(24000, dtype=np.float32)
-    parts = [p for _ in range(times) for c in CLIPS for p in (decode_audio(SPEECH / f"{c}.wav").samples, gap)]
+    parts, words, texts, off = [], [], [], 0.0
+    for _ in range(times):
+        for c in CLIPS:
+            a = decode_audio(SPEECH / f"{c}.wav").samples
+            script = json.loads((SPEECH / f"{c}.json").read_text())
+            words += [TimedWord(w["start"] + off, w["end"] + off, w["word"]) for w in script["words"]]
+            texts.append(script["text"])
+            parts += [a, gap]
+            off += (len(a) + len(gap)) / 16000
     pcm = np.concatenate(parts)
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
         w.writeframes((pcm * 32767).astype(np.int16).tobytes())
-    return len(pcm) / 16000
+    return len(pcm) / 16000, words, " ".join(texts)
 
 
 def bare(model, path: Path, kwargs: dict) -> float:
@@ -68,25 +78,33 @@ def pipeline(transcriber: Transcriber, path: Path, terms) -> float:
     return time.perf_counter() - t0
 
 
-def accuracy(transcriber: Transcriber, terms, biasing: str) -> tuple[float, int, int, list[str]]:
+def score(transcriber: Transcriber, path: Path, ref_text: str, ref_words, terms):
+    r = transcribe_file(transcriber, path, terms)
+    ref = norm_words(ref_text)
+    errors = Levenshtein.distance(ref, norm_words(r.transcript.text))
+    expected = find_terms(ref_words, terms)
+    found = [e for e in expected if any(h.term == e.term and abs(h.start - e.start) <= 0.5 for h in r.hits)]
+    missed = [e.term for e in expected if e not in found]
+    return errors, len(ref), len(found), len(expected), missed
+
+
+def accuracy(transcriber: Transcriber, terms, biasing: str, take: tuple) -> dict:
+    default = transcriber.settings.biasing
     transcriber.settings.biasing = biasing
-    errors = total = found = expected_n = 0
-    missed: list[str] = []
-    for c in CLIPS:
-        script = json.loads((SPEECH / f"{c}.json").read_text())
-        r = transcribe_file(transcriber, SPEECH / f"{c}.wav", terms)
-        ref = norm_words(script["text"])
-        errors += Levenshtein.distance(ref, norm_words(r.transcript.text))
-        total += len(ref)
-        expected = find_terms([TimedWord(w["start"], w["end"], w["word"]) for w in script["words"]], terms)
-        for e in expected:
-            expected_n += 1
-            if any(h.term == e.term and abs(h.start - e.start) <= 0.5 for h in r.hits):
-                found += 1
-            else:
-                missed.append(f"{e.term}@{c}")
-    transcriber.settings.biasing = "prompt"
-    return errors / total, found, expected_n, missed
+    try:
+        e = n = f = x = 0
+        missed: list[str] = []
+        for c in CLIPS:
+            script = json.loads((SPEECH / f"{c}.json").read_text())
+            words = [TimedWord(w["start"], w["end"], w["word"]) for w in script["words"]]
+            de, dn, df, dx, dm = score(transcriber, SPEECH / f"{c}.wav", script["text"], words, terms)
+            e, n, f, x = e + de, n + dn, f + df, x + dx
+            missed += [f"{m} ({c})" for m in dm]
+        path, words, text = take
+        te, tn, tf, tx, tm = score(transcriber, path, text, words, terms)
+        return {"clips": (e / n, f, x, missed), "take": (te / tn, tf, tx, tm)}
+    finally:
+        transcriber.settings.biasing = default
 
 
 def main() -> None:
@@ -103,33 +121,38 @@ def main() -> None:
     kwargs = tr.model_kwargs(bias_phrases(terms))
     with tempfile.TemporaryDirectory() as tmp:
         take = Path(tmp) / "take.wav"
-        take_s = make_take(take)
+        take_s, take_words, take_text = make_take(take)
         clip_paths = [SPEECH / f"{c}.wav" for c in CLIPS]
         clips_s = sum(decode_audio(p).duration for p in clip_paths)
         bare(model, clip_paths[0], kwargs)  # warm-up
         rows = []
-        for label, paths, audio_s in (("5 clips (one file each)", clip_paths, clips_s),
-                                      ("joined take", [take], take_s)):
+        for label, paths, audio_s in (("5 clips, one file each", clip_paths, clips_s),
+                                      ("2-min take (clips joined x3)", [take], take_s)):
             b_best = p_best = float("inf")
             for _ in range(a.repeat):
                 b_best = min(b_best, sum(bare(model, p, kwargs) for p in paths))
                 p_best = min(p_best, sum(pipeline(tr, p, terms) for p in paths))
             rows.append((label, audio_s, b_best, p_best))
+        acc = {mode: accuracy(tr, terms, mode, (take, take_words, take_text))
+               for mode in ("none", "prompt", "hotwords", "both")}
 
-    print(f"model: {tr.model_path} ({tr.settings.compute_type}, {a.threads} threads, beam "
-          f"{tr.settings.beam_size}); vocabulary: {len(terms)} terms from {Path(a.vocabulary).name}; "
-          f"best of {a.repeat}\n")
+    print(f"model: {Path(tr.model_path).name if tr.model_is_local else tr.model_path} "
+          f"({'bundled tiny.en' if a.model is None else a.model}, {tr.settings.compute_type}, "
+          f"{a.threads} threads, beam {tr.settings.beam_size}); biasing: {tr.settings.biasing}; "
+          f"vocabulary: {len(terms)} terms from {Path(a.vocabulary).name}; best of {a.repeat}\n")
     print("| input | audio s | bare faster-whisper s | rolecall pipeline s | pipeline / bare | RTF (pipeline) |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, audio_s, b, p in rows:
         print(f"| {label} | {audio_s:.1f} | {b:.2f} | {p:.2f} | {p / b:.3f} | {p / audio_s:.3f} |")
     print()
-    print("| biasing | WER (5 clips) | terms found / spoken | missed |")
-    print("|---|---:|---:|---|")
-    for mode in ("none", "prompt", "hotwords", "both"):
-        w, f, n, missed = accuracy(tr, terms, mode)
-        print(f"| {mode}{' (default)' if mode == 'prompt' else ''} | {w:.1%} | {f}/{n} | "
-              f"{', '.join(missed) or '-'} |")
+    print("| biasing | WER 5 clips | terms found (clips) | WER 2-min take | terms found (take) | missed |")
+    print("|---|---:|---:|---:|---:|---|")
+    for mode, r in acc.items():
+        cw, cf, cx, cm = r["clips"]
+        tw, tf, tx, tm = r["take"]
+        missed = ", ".join(cm + [f"{m} (take)" for m in tm]) or "-"
+        label = f"{mode} (default)" if mode == tr.settings.biasing else mode
+        print(f"| {label} | {cw:.1%} | {cf}/{cx} | {tw:.1%} | {tf}/{tx} | {missed} |")
 
 
 if __name__ == "__main__":

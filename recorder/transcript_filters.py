@@ -1,7 +1,14 @@
 """Guards against Whisper's hallucinations on silence, noise and loops.  No Qt.
 
 Applied to every segment as it comes out of the model:
-  * a segment the model itself thinks is not speech (``no_speech_prob`` above a threshold) is dropped;
+  * a segment the model thinks is not speech (``no_speech_prob`` above the threshold) is dropped when
+    it is also unsure of its words: average log probability under -1 (Whisper's own rule), or under
+    -0.5 for a short segment (three words or fewer, the usual shape of a hallucination), or its
+    text is a repetition loop (gzip compression ratio over 2.4: "thank you so much for joining us"
+    over and over, seen on silence with VAD off and the vocabulary prompt).
+    ``no_speech_prob`` alone is not enough: faster-whisper gives every segment of a 30 s window the
+    window's value, and on continuous, confidently recognised speech it was measured at 0.66-0.93;
+    dropping on it alone lost most of a one-minute take;
   * the stock phrases Whisper invents on silence ("Thank you.", "Thanks for watching!") are dropped
     when the segment is also doubtful (some no-speech probability or a low log probability);
   * a phrase repeated in a loop inside a segment (n-gram of 1..8 words three or more times in a
@@ -64,16 +71,21 @@ def collapse_loops(words: list[Word], min_repeats: int = 3, max_ngram: int = 8) 
 class SegmentFilter:
     no_speech_threshold: float = 0.6
     doubtful_no_speech: float = 0.25
-    doubtful_logprob: float = -0.6
+    doubtful_logprob: float = -0.5
+    unsure_logprob: float = -1.0
+    loop_compression: float = 2.4  # Whisper's gzip-ratio mark of a repetition loop
     recent: list[str] = field(default_factory=list)
     dropped: int = 0
 
     def accept(self, seg: Segment) -> Segment | None:
         """Return the cleaned segment, or None if it should be dropped."""
-        if seg.no_speech_prob > self.no_speech_threshold:
-            return self._drop()
         text_norm = norm_text(seg.text)
         if not text_norm:
+            return self._drop()
+        if seg.no_speech_prob > self.no_speech_threshold and (
+                seg.avg_logprob < self.unsure_logprob
+                or seg.compression_ratio > self.loop_compression
+                or (seg.avg_logprob < self.doubtful_logprob and len(text_norm.split()) <= 3)):
             return self._drop()
         if text_norm in STOCK_PHRASES and (seg.no_speech_prob > self.doubtful_no_speech
                                            or seg.avg_logprob < self.doubtful_logprob):

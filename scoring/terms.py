@@ -129,7 +129,7 @@ def find_terms(words: Sequence, terms: Iterable[VocabTerm]) -> list[TermHit]:
             owner.append(i)
     hits: list[TermHit] = []
     for term in terms:
-        candidates: list[tuple[int, float, int, int, str]] = []  # (edits, -len, tok_i, tok_j, form)
+        candidates: list[tuple[int, int, int, int, int, str]] = []
         for display, form in term_forms(term):
             target = "".join(form)
             budget = allowed_edits(len(target))
@@ -147,10 +147,10 @@ def find_terms(words: Sequence, terms: Iterable[VocabTerm]) -> list[TermHit]:
                         continue
                     if k != n and d > 0:  # re-split runs must match exactly
                         continue
-                    candidates.append((d, abs(k - n), i, i + k - 1, display))
-        candidates.sort()
-        taken: list[tuple[int, int]] = []
-        for d, _, i, j, display in candidates:
+                    candidates.append((d, abs(k - n), -(k - 1), i, i + k - 1, display))
+        candidates.sort()  # fewest edits, natural split, then the longest form ("discovery call"
+        taken: list[tuple[int, int]] = []  # before its alias "discovery")
+        for d, _, _, i, j, display in candidates:
             if any(not (j < a or i > b) for a, b in taken):
                 continue
             taken.append((i, j))

@@ -84,3 +84,10 @@ def test_vocabulary_text_and_bias_phrases():
     assert terms == [VocabTerm("reframe"), VocabTerm("champion", ("internal advocate",))]
     assert vocabulary_phrases(terms, with_inflections=True) == [
         "reframe", "reframing", "champion", "championing", "internal advocate"]
+
+
+def test_a_term_beats_its_own_shorter_alias():
+    hits = find_terms(words("on the discovery call we"), [VocabTerm("discovery call", ("discovery",))])
+    assert [(h.text, h.start, h.end, h.form) for h in hits] == [("discovery call", 1.0, 1.9, "discovery call")]
+    hits = find_terms(words("in discovery we"), [VocabTerm("discovery call", ("discovery",))])
+    assert [h.form for h in hits] == ["discovery"]

@@ -40,7 +40,9 @@ def test_txt_srt_and_a_vocabulary_file(tmp_path):
     vocab = tmp_path / "vocab.txt"
     vocab.write_text("# ours\nchampion | internal advocate\ndeal clinic\n")
     r = rolecall("transcribe", "--vocabulary", str(vocab), str(SPEECH / "tr_champion_gb.wav"), data_dir=tmp_path / "s")
-    assert r.returncode == 0 and "deal clinic" in r.stdout.lower() and len(r.stdout.splitlines()) == 1
+    out = r.stdout.lower()
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 1
+    assert out.startswith("our champion") and "new messaging" in out  # the opening is not skipped
     r = rolecall("transcribe", "--format", "srt", str(SPEECH / "tr_champion_gb.wav"), data_dir=tmp_path / "s")
     assert r.stdout.startswith("1\n00:00:00,000 --> 00:00:0")
 

@@ -69,10 +69,13 @@ def test_incomplete_model_directory_names_what_is_missing(tmp_path):
 
 
 def test_bias_kwargs_modes():
-    assert bias_kwargs(["reframe", "Reframe", " champion "]) == {"initial_prompt": "Glossary: reframe, champion."}
+    assert bias_kwargs(["reframe", "Reframe", " champion "], "prompt") == {
+        "initial_prompt": "Glossary: reframe, champion."}
+    assert bias_kwargs(["reframe", "champion"]) == {  # default: prompt (first window) + hotwords (all)
+        "initial_prompt": "Glossary: reframe, champion.", "hotwords": "reframe, champion"}
     assert bias_kwargs(["reframe"], "hotwords") == {"hotwords": "reframe"}
     assert bias_kwargs(["reframe"], "none") == {} and bias_kwargs([], "both") == {}
-    long = bias_kwargs([f"term number {i}" for i in range(200)])["initial_prompt"]
+    long = bias_kwargs([f"term number {i}" for i in range(200)], "prompt")["initial_prompt"]
     assert len(long) < 700 and long.endswith(".")
 
 
@@ -164,3 +167,37 @@ def test_undecodable_inputs_raise_clear_errors(tmp_path, transcriber):
 def test_numpy_audio_and_tiny_input(transcriber):
     tr = transcriber.transcribe_all(np.zeros(100, dtype=np.float32))
     assert tr.segments == [] and tr.duration < 0.01
+
+
+def test_continuous_speech_over_several_windows_is_transcribed_whole(transcriber):
+    """Regression: on continuous speech faster-whisper rated a whole 30 s window 0.66-0.93 'no
+    speech' while recognising it confidently; a filter on no_speech_prob alone dropped that window."""
+    audio = np.concatenate([decode_audio(SPEECH / f"{n}.wav").samples for n in CLIPS])  # ~34 s, no gaps
+    tr = transcriber.transcribe_all(audio, PHRASES)
+    ref = " ".join(script(n)["text"] for n in CLIPS)
+    assert wer(ref, tr.text) <= 0.2
+    assert tr.segments[-1].end > 32 and tr.dropped == 0
+    words = tr.words
+    assert max(b.start - a.end for a, b in zip(words, words[1:])) < 2.0  # no hole in the middle
+
+
+def test_decoding_is_deterministic(transcriber):
+    a = transcriber.transcribe_all(SPEECH / "tr_roleplay_m7.wav", PHRASES)
+    b = transcriber.transcribe_all(SPEECH / "tr_roleplay_m7.wav", PHRASES)
+    assert [w.to_dict() for w in a.words] == [w.to_dict() for w in b.words]
+
+
+@pytest.mark.parametrize("name,vocab,opening", [
+    ("tr_champion_gb", ["champion", "championing", "deal clinic"], ["our", "champion", "set", "up"]),
+    ("tr_outreach_f3", ["email outreach", "call to action"], ["one", "clear", "call", "to", "action"]),
+])
+def test_opening_skipped_by_biasing_is_recovered(transcriber, name, vocab, opening):
+    """With a small vocabulary that the take opens with, biased tiny.en starts after those words
+    (measured: 1.2-3.0 s lost); the gap repair transcribes that stretch again without biasing."""
+    tr = transcriber.transcribe_all(SPEECH / f"{name}.wav", vocab)
+    words = norm_words(tr.text)
+    assert tr.words[0].start < 0.5
+    assert any(words[i:i + len(opening)] == opening for i in range(10)), tr.text
+    unrepaired = Transcriber(repair_gaps=False)
+    unrepaired._model = transcriber.model  # same loaded model, repair off: shows the skip is real
+    assert unrepaired.transcribe_all(SPEECH / f"{name}.wav", vocab).words[0].start > 1.0

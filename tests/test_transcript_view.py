@@ -99,3 +99,10 @@ def test_main_window_has_the_transcriptions_dock_and_status(main_window, qtbot):
     qtbot.mouseClick(status.button, Qt.MouseButton.LeftButton)
     assert dock.isVisible()
     assert panel.summary.text() == "No transcription jobs yet."
+
+
+def test_word_pieces_without_a_space_stay_joined(qtbot):
+    v = TranscriptView()
+    qtbot.addWidget(v)
+    v.set_transcript([Segment(0, 0, 2, "a teach-back", [Word(0, 0.5, " a"), Word(0.5, 1, " teach"), Word(1, 2, "-back")])])
+    assert "a teach-back" in v.browser.toPlainText()

@@ -55,7 +55,14 @@ def test_loops_are_collapsed():
 
 def test_filter_drops_no_speech_stock_phrases_and_repeats():
     f = SegmentFilter(no_speech_threshold=0.6)
-    assert f.accept(Segment(0, 0, 1, "Reframe it.", no_speech_prob=0.7)) is None
+    assert f.accept(Segment(0, 0, 1, "Reframe it.", no_speech_prob=0.7, avg_logprob=-0.6)) is None
+    assert f.accept(Segment(0, 0, 1, "We tested the new messaging before every call.", no_speech_prob=0.9,
+                            avg_logprob=-1.2)) is None
+    assert f.accept(Segment(0, 0, 1, "Thank you so much for joining us today, thank you so much.",
+                            no_speech_prob=0.93, avg_logprob=-0.39, compression_ratio=12.5)) is None
+    # confident speech in a window the model rated "no speech" (measured: 0.93 on continuous speech)
+    assert f.accept(Segment(0, 0, 1, "We practiced the cold call opener.", no_speech_prob=0.93,
+                            avg_logprob=-0.33)) is not None
     assert f.accept(Segment(0, 0, 1, "Thank you.", no_speech_prob=0.3)) is None
     assert f.accept(Segment(0, 0, 1, "Thank you.", no_speech_prob=0.01, avg_logprob=-0.2)) is not None
     assert f.accept(Segment(0, 0, 1, " . .")) is None
@@ -64,4 +71,4 @@ def test_filter_drops_no_speech_stock_phrases_and_repeats():
     loop = [Word(i, i + 1, " " + t) for i, t in enumerate("go on go on go on go on".split())]
     kept = f.accept(Segment(0, 0, 1, "go on go on go on go on", loop))
     assert kept is not None and kept.text == "go on" and len(kept.words) == 2
-    assert f.dropped == 4
+    assert f.dropped == 6

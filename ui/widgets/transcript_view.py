@@ -78,7 +78,8 @@ class TranscriptView(QWidget):
         self.export_button.setEnabled(bool(self.segments))
         terms = sorted({str(_get(h, "term")) for h in self.hits})
         if self.segments:
-            bits = [f"{len(self.segments)} segments"]
+            n = len(self.segments)
+            bits = [f"{n} segment{'s' if n != 1 else ''}"]
             if self.metrics.get("wpm"):
                 bits.append(f"{self.metrics['wpm']:.0f} words/min")
             bits.append(f"terms: {', '.join(terms)}" if terms else "no vocabulary terms heard")
@@ -135,9 +136,11 @@ class TranscriptView(QWidget):
                 parts = []
                 for wi, w in enumerate(words):
                     style = TERM_STYLE if (si, wi) in marked else WORD_STYLE
-                    text = html.escape(str(_get(w, "word")).strip())
-                    parts.append(f'<a href="seek:{float(_get(w, "start")):.3f}" style="{style}">{text}</a>')
-                body = " ".join(parts)
+                    raw = str(_get(w, "word"))
+                    lead = " " if raw[:1].isspace() and parts else ""  # "teach" + "-back" stay joined
+                    parts.append(f'{lead}<a href="seek:{float(_get(w, "start")):.3f}" style="{style}">'
+                                 f'{html.escape(raw.strip())}</a>')
+                body = "".join(parts)
             else:
                 body = html.escape(str(_get(s, "text")))
             bg = f' style="background-color:{CURRENT_BG};"' if si == self._current else ""

@@ -1,0 +1,66 @@
+"""Recover speech that the vocabulary-biased pass skipped.  No Qt.
+
+Biasing works through Whisper's "previous text" slot.  When the audio opens with words that are in
+that slot, tiny.en can take them as already said and start its transcript after them: measured on
+the tr_* clips with a small vocabulary, "Our champion set up a deal clinic..." came out as "We
+tested..." (vocabulary: champion, deal clinic) and "Email outreach works best..." lost its first
+3 s (vocabulary: email outreach, call to action).
+
+So wherever consecutive segments leave a gap of ``min_gap`` seconds or more (and before the first,
+after the last), the gap's audio is checked with Silero VAD (only the gap, so it costs little) and
+if it holds speech, that stretch is transcribed again without biasing.  The recovered words that
+fall inside the gap are returned as segments, in time order, to be yielded before the next one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from recorder.transcript_types import Segment, Word
+
+
+@dataclass
+class GapRepair:
+    model: object  # faster_whisper.WhisperModel
+    samples: np.ndarray  # the audio that was transcribed (from ``offset`` on)
+    kwargs: dict  # model.transcribe kwargs, without biasing
+    offset: float = 0.0
+    sample_rate: int = 16000
+    min_gap: float = 1.0
+    min_speech: float = 0.5
+    repaired: int = 0  # segments recovered
+
+    def fill(self, start: float, end: float) -> list[Segment]:
+        """Segments for the speech in [start, end) (absolute seconds) that no segment covers."""
+        if end - start < self.min_gap:
+            return []
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        sr = self.sample_rate
+        a = max(0, int((start - self.offset) * sr))
+        b = min(len(self.samples), int((end - self.offset) * sr))
+        if b - a < self.min_gap * sr:
+            return []
+        gap = self.samples[a:b]
+        regions = get_speech_timestamps(gap, VadOptions(min_silence_duration_ms=500), sampling_rate=sr)
+        speech = sum(r["end"] - r["start"] for r in regions) / sr
+        if speech < self.min_speech:
+            return []
+        lo = max(0, regions[0]["start"] - int(0.2 * sr))
+        hi = min(len(gap), regions[-1]["end"] + int(0.2 * sr))
+        base = self.offset + (a + lo) / sr
+        segments, _ = self.model.transcribe(gap[lo:hi], **self.kwargs)
+        out: list[Segment] = []
+        for raw in segments:
+            words = [Word(base + float(w.start), base + float(w.end), w.word, float(w.probability))
+                     for w in (raw.words or [])]
+            words = [w for w in words if start - 0.05 <= (w.start + w.end) / 2 < end - 0.05]
+            if not words:
+                continue
+            out.append(Segment(index=0, start=words[0].start, end=words[-1].end,
+                               text="".join(w.word for w in words).strip(), words=words,
+                               avg_logprob=float(raw.avg_logprob), no_speech_prob=float(raw.no_speech_prob),
+                               compression_ratio=float(raw.compression_ratio)))
+        self.repaired += len(out)
+        return out
