@@ -155,3 +155,39 @@ def test_timeline_marks_terms_and_seeks_on_click(main_window, world, qtbot):
         qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=QPoint(round(timeline.x_for(16.0)), 10))
     assert page.player.position() == pytest.approx(16.0, abs=20 / max(1, timeline.width()) + 0.05)
     assert page.transcript._current == 3                    # the segment 15-19 s is highlighted
+
+
+def test_a_take_without_transcript_can_still_be_scored(main_window, context, world, store, qtbot):
+    bare = add_take(store, world["ann"].id, "email-outreach", duration_s=10.0)     # transcript, no segments
+    main_window.show_page(1)
+    page = main_window.page("review")
+    page.open_take(bare)
+    assert page.transcript.segments == [] and page.timeline.hits == []
+    assert "0 vocabulary hits" in page.metrics.text()
+    page.player.seek(3.0)
+    page.setFocus()
+    for key in (Qt.Key.Key_2, Qt.Key.Key_E, Qt.Key.Key_N, Qt.Key.Key_3, Qt.Key.Key_N, Qt.Key.Key_4):
+        qtbot.keyClick(page, key)
+    page.submit()
+    card = ScoreRepo(store).current(bare, world["bob"].id)
+    assert sorted(s.score for s in card.scores.values()) == [2, 3, 4]
+    assert [s.evidence_s for s in card.scores.values() if s.evidence_s is not None] == [3.0]
+
+
+def test_exemplar_on_the_record_page_plays_and_is_logged(main_window, context, world, store, qtbot):
+    ScoreRepo(store).promote_exemplar(world["take"], world["coach"].id, "Booked the discovery call")
+    context.data_changed.emit("exemplars")
+    main_window.show_page(0)
+    record = main_window.page("record")
+    from ui.widgets.exemplars_panel import ExemplarsPanel
+    panel = record.findChild(ExemplarsPanel)
+    record.exercise_combo.setCurrentIndex(record.exercise_combo.findText("Role-play: cold call"))
+    qtbot.waitUntil(lambda: panel.list.count() == 1)
+    item = panel.list.item(0)
+    panel.list.itemDoubleClicked.emit(item)
+    dialog = panel._dialog
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible() and "Booked the discovery call" in dialog.findChild(type(panel.title)).text()
+    assert store.db.execute("SELECT person_id, recording_id FROM events WHERE kind='exemplar_view'").fetchall() \
+        == [(world["bob"].id, world["take"])]
+    dialog.close()
