@@ -261,12 +261,14 @@ def generate(store: Store, recordings: int = 200, seed: int = 1, force: bool = F
 
     # -- exemplars: the top takes of each exercise, promoted by a coach -------------------------------------
     per_exercise = max(1, min(3, recordings // 200))
+    slugs = dict(db.execute("SELECT id, slug FROM exercises").fetchall())
     for ex_id, ranked in sorted(best.items()):
         ranked.sort(key=lambda x: (-x[0], x[1]))
-        for _mean, take, submitted in ranked[:per_exercise]:
+        reasons = T.EXEMPLAR_REASONS_BY_EXERCISE.get(slugs.get(ex_id, ""), T.EXEMPLAR_REASONS)
+        for rank, (_mean, take, submitted) in enumerate(ranked[:per_exercise]):
             rows.add("exemplars", submitted + timedelta(days=1), 0, mutable=True, recording_id=take,
                      exercise_id=ex_id, promoted_by=rng.choice(summary.coaches),
-                     reason=rng.choice(T.EXEMPLAR_REASONS), deleted=0)
+                     reason=reasons[rank % len(reasons)], deleted=0)
             counts["exemplars"] += 1
 
     with store.transaction() as tx:

@@ -40,6 +40,20 @@ TIMED = ("Nice question here.", "This is the moment it clicked.", "Lost me here.
 COACH_NOTES = ("Use this take in Thursday's deal clinic.", "Pair with a peer on the Socratic question.",
                "Work on a dated next step.", "Good candidate for the exemplar library.",
                "Ask the rep to redo with a shorter opening.")
+EXEMPLAR_REASONS_BY_EXERCISE = {
+    "teach-back-reframing": ("Clear definition in their own words, with a real deal as the example.",
+                             "The Socratic question let the room discover the point.",
+                             "Ends with an action every rep can take this week."),
+    "cold-call": ("Reframed 'we already have a vendor' into a reason to keep talking.",
+                  "An open question that made the buyer name the problem.",
+                  "Booked the discovery call with a date and an agenda."),
+    "email-outreach": ("Names a real trigger and why it matters to this buyer.",
+                       "One light, specific ask.", "Reframes the status quo in two sentences."),
+    "champion-building": ("Tests the champion's power with a concrete task.",
+                          "Finds the economic buyer through the champion.", "Open questions all the way."),
+    "new-messaging-pitch": ("All three pillars, stated the way the team states them.",
+                            "Reframes 'nice-to-have' with a pillar.", "A dated next step with the CFO."),
+}
 EXEMPLAR_REASONS = ("Textbook reframe of the objection, in our own words.",
                     "Every pillar stated the way the team states them.",
                     "A Socratic question that let the buyer name the problem.",
