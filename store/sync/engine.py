@@ -11,6 +11,8 @@ from __future__ import annotations
 import fcntl
 import os
 import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -29,6 +31,7 @@ from store.sync.tables import ensure_tracking, synced_tables
 
 KILL_ENV = "ROLECALL_SYNC_KILL_AT"
 STAGES = ("after_media_upload", "after_batch_publish", "before_mark_applied")
+UPLOAD_THREADS = 2
 
 
 def checkpoint(stage: str) -> None:
@@ -258,24 +261,45 @@ class Syncer:
         self._emit("send", total, total, 0, 0)
 
     def _upload(self, plan) -> set[str]:
+        """Upload media, two at a time (hashing is CPU-bound, the other file's I/O overlaps it)."""
         total_bytes = plan.upload_bytes
         done = [0]
+        lock = threading.Lock()
 
         def on_bytes(n: int) -> None:
-            done[0] += n
-            self._emit("send media", self.report.sent_media, len(plan.uploads), done[0], total_bytes)
+            if self._cancelled or (self.cancel_cb is not None and self.cancel_cb()):
+                raise SyncCancelled()          # stops mid-file; the hub's temp file is removed
+            with lock:
+                done[0] += n
+                now = done[0]
+            self._emit("send media", self.report.sent_media, len(plan.uploads), now, total_bytes)
 
-        bad: set[str] = set()
-        for upload in plan.uploads:
-            self._check_cancel()
+        def one(upload):
+            if self._cancelled or (self.cancel_cb is not None and self.cancel_cb()):
+                return upload, "cancelled"
             try:
                 self.hub.put_media(upload.sha256, Path(upload.path), upload.size, on_bytes)
+            except SyncCancelled:
+                return upload, "cancelled"
             except MediaMismatch as exc:
-                self.report.problems.append(f"Not sent: {exc}.")
-                bad.add(upload.sha256)
-                continue
-            self.report.sent_media += 1
-            self.report.sent_bytes += upload.size
+                return upload, exc
+            return upload, None
+
+        bad: set[str] = set()
+        cancelled = False
+        with ThreadPoolExecutor(max_workers=UPLOAD_THREADS) as pool:
+            for upload, outcome in pool.map(one, plan.uploads):
+                if outcome == "cancelled":
+                    cancelled = True
+                elif outcome is not None:
+                    self.report.problems.append(f"Not sent: {outcome}.")
+                    bad.add(upload.sha256)
+                else:
+                    self.report.sent_media += 1
+                    self.report.sent_bytes += upload.size
+        if cancelled:
+            raise SyncCancelled()
+        self.hub.flush()
         checkpoint("after_media_upload")
         return bad
 

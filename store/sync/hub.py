@@ -62,6 +62,9 @@ class Hub:
         and leaves ``dest`` untouched when the hub's copy is damaged."""
         raise NotImplementedError
 
+    def flush(self) -> None:
+        """Make every media file put so far durable; called before a batch is published."""
+
     def close(self) -> None:
         pass
 
