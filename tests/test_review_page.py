@@ -191,3 +191,21 @@ def test_exemplar_on_the_record_page_plays_and_is_logged(main_window, context, w
     assert store.db.execute("SELECT person_id, recording_id FROM events WHERE kind='exemplar_view'").fetchall() \
         == [(world["bob"].id, world["take"])]
     dialog.close()
+
+
+def test_unsubmitted_scores_survive_browsing_to_another_take(main_window, context, world, store, qtbot):
+    other = add_take(store, world["ann"].id, "email-outreach", duration_s=10.0, segments=SEGMENTS[:1])
+    main_window.show_page(1)
+    page = main_window.page("review")
+    page.open_take(world["take"])
+    page.player.seek(6.0)
+    page.setFocus()
+    for key in (Qt.Key.Key_5, Qt.Key.Key_E, Qt.Key.Key_N, Qt.Key.Key_2):
+        qtbot.keyClick(page, key)
+    page.open_take(other)
+    assert all(r.score is None for r in page.form.rows)         # a fresh form for the other take
+    page.open_take(world["take"])
+    assert [r.score for r in page.form.rows] == [5, 2, None] and page.form.rows[0].evidence_s == 6.0
+    assert "back" in page.form.message.text()
+    views = store.db.execute("SELECT count(*) FROM events WHERE kind='transcript_view'").fetchone()[0]
+    assert views == 2                                            # each take logged once, not per visit

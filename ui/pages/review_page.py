@@ -47,6 +47,8 @@ class ReviewPage(QWidget):
         self.queries = ReviewQueries(context.store)
         self.scores = ScoreRepo(context.store)
         self.detail: TakeDetail | None = None
+        self._drafts: dict[tuple[str, str], dict] = {}     # (scorer, take) -> unsubmitted form contents
+        self._viewed: set[tuple[str, str]] = set()          # transcript views logged this session
 
         title = QLabel(self.TITLE)
         title.setObjectName("pageTitle")
@@ -118,7 +120,13 @@ class ReviewPage(QWidget):
         add(QKeySequence("Ctrl+Enter"), self.submit)
 
     # -- a take -------------------------------------------------------------------------------------
+    def _keep_draft(self) -> None:
+        person, detail = self.context.person, self.detail
+        if person and detail and self.form.dirty and self.form.submit_button.isEnabled():
+            self._drafts[(person.id, detail.recording_id)] = self.form.snapshot()
+
     def open_take(self, recording_id: str) -> None:
+        self._keep_draft()
         detail = self.queries.take(recording_id)
         self.detail = detail
         if detail is None:
@@ -135,7 +143,13 @@ class ReviewPage(QWidget):
         self._update_form_state()
         person = self.context.person
         if person is not None and person.id != detail.rep_id:
-            self.scores.log_event("transcript_view", person.id, recording_id, detail.exercise_id)
+            draft = self._drafts.get((person.id, recording_id))
+            if draft is not None and self.form.submit_button.isEnabled():
+                self.form.restore(draft)
+                self.form.show_message("Your unsubmitted scores for this take are back.")
+            if (person.id, recording_id) not in self._viewed:        # once per take and session
+                self._viewed.add((person.id, recording_id))
+                self.scores.log_event("transcript_view", person.id, recording_id, detail.exercise_id)
 
     def _update_form_state(self) -> None:
         person, detail = self.context.person, self.detail
@@ -169,6 +183,7 @@ class ReviewPage(QWidget):
         except ScoringError as exc:
             self.form.show_message(str(exc), error=True)
             return
+        self._drafts.pop((person.id, detail.recording_id), None)
         self.form.load(card)
         self.form.show_message(f"Submitted (version {card.version}). Thank you, {person.name.split()[0]}.")
         self.context.say(f"Scorecard for {detail.rep}'s take submitted.")
@@ -181,7 +196,7 @@ class ReviewPage(QWidget):
         self.form.update_time(seconds)
 
     def _on_person(self, _person) -> None:
-        self.list.refresh()
+        self.list.refresh()     # (a draft stays with the person who typed it)
         self._update_form_state()
 
     def _on_data_changed(self, what: str) -> None:

@@ -31,6 +31,8 @@ class ScorecardForm(QWidget):
         self.rows: list[CriterionRow] = []
         self.focus_index = 0
         self.comments: list[TimedComment] = []
+        self.dirty = False                 # changed by the reviewer since the last load
+        self._loading = False
         self.header = QLabel("Scorecard")
         self.header.setObjectName("sectionTitle")
         self.header.setStyleSheet("font-weight: 600; font-size: 14px;")
@@ -61,6 +63,7 @@ class ScorecardForm(QWidget):
         self.overall.setPlaceholderText("Overall: one thing that worked, one thing to try next time")
         self.overall.setMaximumHeight(64)
         self.overall.setTabChangesFocus(True)
+        self.overall.textChanged.connect(self._mark_dirty)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("formMessage")
@@ -99,6 +102,7 @@ class ScorecardForm(QWidget):
 
     # -- content --------------------------------------------------------------------------------------
     def set_rubric(self, criteria: list[dict]) -> None:
+        self._loading = True
         for row in self.rows:
             row.setParent(None)
             row.deleteLater()
@@ -116,9 +120,12 @@ class ScorecardForm(QWidget):
         self.message.clear()
         self.focus(0)
         self._on_changed()
+        self._loading = False
+        self.dirty = False
 
     def load(self, card: Scorecard | None) -> None:
         """Prefill from the scorer's current scorecard (to revise it), or start blank."""
+        self._loading = True
         for row in self.rows:
             s = card.scores.get(row.criterion["id"]) if card else None
             row.set_score(s.score if s else None)
@@ -135,6 +142,25 @@ class ScorecardForm(QWidget):
             self.submit_button.setText("Submit scorecard")
         self.focus(0)
         self._on_changed()
+        self._loading = False
+        self.dirty = False
+
+    # -- unsubmitted work -----------------------------------------------------------------------------
+    def snapshot(self) -> dict:
+        """What the reviewer has entered, to restore if they come back to this take before submitting."""
+        return {"rows": {r.criterion["id"]: (r.score, r.evidence_s, r.comment.text()) for r in self.rows},
+                "comments": list(self.comments), "overall": self.overall.toPlainText()}
+
+    def restore(self, snap: dict) -> None:
+        for row in self.rows:
+            score, evidence, comment = snap["rows"].get(row.criterion["id"], (None, None, ""))
+            row.set_score(score)
+            row.set_evidence(evidence)
+            row.comment.setText(comment)
+        self.comments = list(snap["comments"])
+        self._refresh_comments()
+        self.overall.setPlainText(snap["overall"])
+        self.dirty = True
 
     def set_enabled_for(self, reason: str | None) -> None:
         """Enable the form, or disable it with a reason shown to the reviewer."""
@@ -180,12 +206,14 @@ class ScorecardForm(QWidget):
         self.comments.sort(key=lambda c: (c.at_s is None, c.at_s or 0))
         self.comment_edit.clear()
         self._refresh_comments()
+        self._mark_dirty()
 
     def remove_comment(self) -> None:
         row = self.comment_list.currentRow()
         if 0 <= row < len(self.comments):
             del self.comments[row]
             self._refresh_comments()
+            self._mark_dirty()
 
     def update_time(self, seconds: float) -> None:
         self.comment_button.setText(f"Add at {clock(seconds)}")
@@ -203,7 +231,12 @@ class ScorecardForm(QWidget):
     def _on_activated(self, row: CriterionRow) -> None:
         self.focus(self.rows.index(row))
 
+    def _mark_dirty(self, *_args) -> None:
+        if not self._loading:
+            self.dirty = True
+
     def _on_changed(self) -> None:
+        self._mark_dirty()
         self.evidence_changed.emit([r.evidence_s for r in self.rows if r.evidence_s is not None])
         done = len(self.rows) - len(self.missing())
         self.header.setText(f"Scorecard · {done}/{len(self.rows)} scored")
