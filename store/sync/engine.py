@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import signal
+import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from store.clock import now_iso
 from store.db import Store
 from store.sync import batch as batchfmt
 from store.sync.apply import apply_records
-from store.sync.errors import KeyMismatch, SyncCancelled, SyncError, os_error
+from store.sync.errors import DiskFull, KeyMismatch, SyncCancelled, SyncError, os_error
 from store.sync.hub import HUB_FILE, Hub, MediaMismatch
 from store.sync.keys import TeamKey
 from store.sync.media import MEDIA_COLUMN, has_local_media, local_media_path, missing_media
@@ -133,6 +134,10 @@ class Syncer:
                     self.fetch_media()
             except OSError as exc:
                 raise os_error(exc, "on this station") from exc
+            except sqlite3.OperationalError as exc:
+                if "full" in str(exc):
+                    raise DiskFull("This station's disk is full. Free some space and sync again.") from exc
+                raise
             except SyncError as exc:
                 if not isinstance(exc, SyncCancelled):
                     with self.store.transaction() as db:

@@ -143,7 +143,11 @@ class FolderHub(Hub):
         buf = bytearray(CHUNK)
         view = memoryview(buf)
         try:
-            with open(source, "rb", buffering=0) as src, open(tmp, "wb", buffering=0) as dst:
+            try:
+                src_file = open(source, "rb", buffering=0)
+            except FileNotFoundError as exc:
+                raise MediaMismatch(f"{source} is missing on this station") from exc
+            with src_file as src, open(tmp, "wb", buffering=0) as dst:
                 while n := src.readinto(buf):
                     chunk = view[:n]
                     digest.update(chunk)

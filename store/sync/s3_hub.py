@@ -125,6 +125,8 @@ class S3Hub(Hub):
         return int(head["ContentLength"])
 
     def put_media(self, sha256: str, source: Path, size: int, progress: ByteProgress | None = None) -> None:
+        if not source.exists():
+            raise MediaMismatch(f"{source} is missing on this station")
         if file_sha256(source) != sha256 or source.stat().st_size != size:
             raise MediaMismatch(f"{source} does not match its recorded hash (damaged or changed since "
                                 "it was recorded)")
