@@ -209,3 +209,19 @@ def test_unsubmitted_scores_survive_browsing_to_another_take(main_window, contex
     assert "back" in page.form.message.text()
     views = store.db.execute("SELECT count(*) FROM events WHERE kind='transcript_view'").fetchone()[0]
     assert views == 2                                            # each take logged once, not per visit
+
+
+def test_review_list_sorts_by_scorers(main_window, context, world, store, qtbot):
+    fresh = add_take(store, world["ann"].id, "email-outreach", duration_s=10.0, submitted_at="2030-01-01T00:00:00Z")
+    cy = PeopleRepo(store).add("Cy", "rep", "South")
+    from store.kit import KitRepo
+    from store.scores import CriterionScore, ScorecardDraft
+    crit = KitRepo(store).criteria(KitRepo(store).exercise("cold-call")["rubric_id"])
+    ScoreRepo(store).submit(ScorecardDraft(world["take"], cy.id, [CriterionScore(c["id"], 3) for c in crit]))
+    main_window.show_page(1)
+    page = main_window.page("review")
+    assert [r.recording_id for r in page.list.model.rows] == [fresh, world["take"]]     # newest first
+    page.list.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
+    assert [r.scorers for r in page.list.model.rows] == [1, 0]
+    page.list.refresh()                                          # a refresh keeps the chosen order
+    assert [r.recording_id for r in page.list.model.rows] == [world["take"], fresh]

@@ -15,14 +15,32 @@ STATUS_LABELS = (("any", "Any status"), ("unscored", "No scores yet"), ("needs",
 class ReviewListModel(QAbstractTableModel):
     HEADERS = ("Rep", "Team", "Exercise", "Submitted", "Length", "Scorers", "You")
 
+    KEYS = (lambda r: r.rep.lower(), lambda r: (r.team or "").lower(), lambda r: r.exercise.lower(),
+            lambda r: r.submitted_at or "", lambda r: r.duration_s or 0.0, lambda r: r.scorers,
+            lambda r: r.scored_by_me)
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[ReviewRow] = []
+        self.sort_column: int | None = None
+        self.sort_order = Qt.SortOrder.AscendingOrder
 
     def set_rows(self, rows: list[ReviewRow]) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.rows = self._sorted(rows)
         self.endResetModel()
+
+    def _sorted(self, rows: list[ReviewRow]) -> list[ReviewRow]:
+        if self.sort_column is None:
+            return rows                       # the store's order: newest first
+        return sorted(rows, key=self.KEYS[self.sort_column],
+                      reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        self.rows = self._sorted(self.rows)
+        self.layoutChanged.emit()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
@@ -92,6 +110,8 @@ class ReviewList(QWidget):
         self.table = QTableView()
         self.table.setObjectName("reviewTable")
         self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
