@@ -62,6 +62,7 @@ class ReviewPage(QWidget):
         self.prompt = QLabel()
         self.prompt.setWordWrap(True)
         self.prompt.setStyleSheet("color:#4a5560;")
+        self.prompt.setMaximumHeight(self.prompt.fontMetrics().lineSpacing() * 3 + 4)   # full text in the tooltip
         self.player = TakePlayer()
         self.timeline = TermTimeline()
         self.metrics = QLabel()
@@ -134,6 +135,7 @@ class ReviewPage(QWidget):
             return
         self.take_title.setText(f"{detail.rep}{' · ' + detail.team if detail.team else ''} · {detail.exercise}")
         self.prompt.setText(detail.prompt)
+        self.prompt.setToolTip(detail.prompt)
         self.player.load(self.queries.media_file(detail.media_path), detail.duration_s)
         self.timeline.set_take(detail.duration_s or 0.0, detail.segments, detail.hits)
         self.transcript.set_transcript(detail.segments, detail.hits, (detail.transcript or {}).get("metrics"),

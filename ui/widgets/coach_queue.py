@@ -143,7 +143,6 @@ class CoachQueue(QWidget):
         bar.addWidget(QLabel("Team"))
         bar.addWidget(self.team)
         bar.addWidget(self.flagged)
-        bar.addWidget(self.count)
         self.loading = False
         self.model = CoachQueueModel(self)
         self.table = QTableView()
@@ -165,6 +164,7 @@ class CoachQueue(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(bar)
+        lay.addWidget(self.count)
         lay.addWidget(self.table, 1)
         self.load_choices()
         self.exercise.currentIndexChanged.connect(self._filter)
