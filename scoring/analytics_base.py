@@ -102,11 +102,12 @@ def take_where(store: Store, f: Filters, alias: str = "t", time_col: str = "take
 
 
 def coincidence_sums(prefix: str = "u.", weighted: bool = True) -> str:
-    """SQL sums of the coincidences o_ck (c, k in 1..5) of Krippendorff's alpha: per unit with m >= 2
-    scores, n_c * n_k / (m - 1), or n_c (n_c - 1) / (m - 1) when c = k; or plain sums of o columns."""
+    """SQL sums of the coincidences o_ck (1 <= c <= k <= 5) of Krippendorff's alpha: per unit with
+    m >= 2 scores, n_c * n_k / (m - 1), or n_c (n_c - 1) / (m - 1) when c = k; or plain sums of o
+    columns. o is symmetric, so o_kc = o_ck."""
     parts = []
     for c in range(1, 6):
-        for k in range(1, 6):
+        for k in range(c, 6):      # o is symmetric: the upper triangle is enough
             if weighted:
                 pairs = f"{prefix}n{c} * ({prefix}n{c} - 1)" if c == k else f"{prefix}n{c} * {prefix}n{k}"
                 parts.append(f"SUM({pairs} * 1.0 / ({prefix}m - 1)) AS o{c}{k}")
@@ -157,6 +158,8 @@ CREATE TEMP TABLE f_take_score AS
     FROM f_unit u JOIN criteria c ON c.id = u.criterion_id
     GROUP BY u.tk HAVING SUM(c.weight) > 0;
 CREATE INDEX temp.f_take_score_tk ON f_take_score(tk);
+""",
+    "pairs": """
 DROP TABLE IF EXISTS temp.f_take_pairs;
 CREATE TEMP TABLE f_take_pairs AS
     SELECT u.tk, COUNT(*) AS units, {pairs} FROM f_unit u WHERE u.m >= 2 GROUP BY u.tk;
@@ -193,24 +196,26 @@ CREATE TEMP TABLE f_take_term AS
 CREATE INDEX temp.f_take_term_tk ON f_take_term(tk);
 """,
 }
-_NEEDS = {"takes": (), "scores": ("takes",), "terms": ("takes", "scores"), "activity": ()}
+_NEEDS = {"takes": (), "scores": ("takes",), "pairs": ("takes", "scores"), "terms": ("takes", "scores"),
+          "activity": ()}
 
 
 def ensure_facts(store: Store, *parts: str) -> None:
     """Build (or rebuild, when the database changed) the calling thread's fact tables: "takes",
-    "scores" (criterion means, take scores, alpha coincidences per take), "terms" (per take and term:
-    used, scored, scored >= 4), "activity" (every finished take, events with their exercise and team)."""
+    "scores" (criterion means, take scores), "pairs" (alpha coincidences per take), "terms" (per take
+    and term: used, scored, scored >= 4), "activity" (every finished take, events with their exercise
+    and team)."""
     conn = store.db.conn
     wanted: list[str] = []
-    for part in parts or ("takes", "scores", "terms", "activity"):
+    for part in parts or ("takes", "scores", "pairs", "terms", "activity"):
         for need in (*_NEEDS[part], part):
             if need not in wanted:
                 wanted.append(need)
     db = store.db
-    state = getattr(db, "_analytics_facts", None) or {"at": None, "parts": set()}
+    state = getattr(db, "_analytics_facts", None) or {"at": None, "parts": set(), "generation": 0}
     now = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
     if state["at"] != now:          # the database changed (or nothing built yet): all is stale
-        state = {"at": None, "parts": set()}
+        state = {"at": None, "parts": set(), "generation": state["generation"] + 1}
     todo = [p for p in wanted if p not in state["parts"]]
     if not todo:
         return
@@ -229,6 +234,13 @@ def ensure_facts(store: Store, *parts: str) -> None:
     state["parts"].update(todo)
     state["at"] = (now[0], conn.total_changes)
     db._analytics_facts = state
+
+
+def facts_version(store: Store) -> int:
+    """Which build of the calling thread's fact tables is current (call ensure_facts first): it
+    changes only when the database changed, so results computed from the facts stay valid with it."""
+    state = getattr(store.db, "_analytics_facts", None)
+    return state["generation"] if state else 0
 
 
 def takes_cte(store: Store, f: Filters, visible_to: str | None = None,

@@ -71,7 +71,7 @@ def alpha_from_coincidences(o: dict[tuple[float, float], float]) -> tuple[float 
 
 def agreement_over_time(store: Store, f: Filters = Filters()) -> Table:
     """Alpha per bucket over the (take, criterion) units with at least two peer scores."""
-    ensure_facts(store, "scores")
+    ensure_facts(store, "pairs")
     cte, params = takes_cte(store, f)
     data = rows(store, f"""
         WITH {cte}
@@ -79,7 +79,8 @@ def agreement_over_time(store: Store, f: Filters = Filters()) -> Table:
         FROM ft JOIN f_take_pairs p ON p.tk = ft.tk GROUP BY 1 ORDER BY 1""", params)
     out = []
     for r in data:
-        o = {(c, k): r[f"o{c}{k}"] for c in range(1, 6) for k in range(1, 6) if r[f"o{c}{k}"]}
+        o = {(c, k): r[f"o{min(c, k)}{max(c, k)}"] for c in range(1, 6) for k in range(1, 6)
+             if r[f"o{min(c, k)}{max(c, k)}"]}
         alpha, n = alpha_from_coincidences(o)
         out.append({"bucket": r["bucket"], "alpha": rounded(alpha), "units": r["units"],
                     "values": int(round(n))})

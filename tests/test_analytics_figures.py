@@ -137,3 +137,17 @@ def test_empty_store_gives_empty_figures(store):
     assert data.score_distribution.rows == [] and data.agreement_over_time.rows == []
     assert all(r["used_share"] is None for r in data.adoption.rows)
     assert all(r["completion"] is None for r in data.engagement.rows)   # no reps at all
+
+
+def test_dashboard_results_are_reused_until_the_data_changes(store, hand):
+    from test_analytics import Builder, Q, R, C
+    first = analytics.dashboard(store, Filters(team="South"), groups=("leaderboard",))
+    assert first.adoption is None and first.score_distribution is None and first.has("leaderboard")
+    full = analytics.dashboard(store, Filters(team="South"))
+    assert full.leaderboard is first.leaderboard                   # computed once
+    assert full.adoption is not None and full.agreement_over_time is not None
+    assert analytics.dashboard(store, Filters(team="North")).leaderboard is not first.leaderboard
+    Builder(store).card(hand["t5"], hand["kim"], {Q: 2, R: 2, C: 2})
+    again = analytics.dashboard(store, Filters(team="South"))
+    assert again.leaderboard is not first.leaderboard
+    assert again.leaderboard.rows[0]["avg_score"] == pytest.approx(3.0)

@@ -18,13 +18,13 @@ def _page(context, qtbot) -> DashboardPage:
     page = DashboardPage(context)
     qtbot.addWidget(page)
     page.resize(1200, 800)
-    with qtbot.waitSignal(page.rendered, timeout=20000):
+    with qtbot.waitSignal(page.completed, timeout=20000):
         page.show()
     return page
 
 
 def _refresh(page, qtbot, change) -> None:
-    with qtbot.waitSignal(page.rendered, timeout=20000):
+    with qtbot.waitSignal(page.completed, timeout=20000):
         change()
 
 
@@ -55,6 +55,17 @@ def test_renders_every_figure_with_data(context, qtbot, hand):
     assert heat.value(heat.teams.index("South"), heat.terms.index("reframe")) == 1.0
     assert page.card("scores").view.chart().series()[0].count() == 5        # one bar set per score 1..5
     assert page.card("agreement").view.chart().series()[0].count() == 2     # two weeks with alpha
+
+
+def test_the_tab_on_screen_is_drawn_first(context, qtbot, hand):
+    page = _page(context, qtbot)
+    page.tabs.setCurrentWidget(page.scores_tab)
+    order = []
+    page.rendered.connect(lambda: order.append(("rendered", page.data.has("scores"), page.data.has("adoption"))))
+    page.completed.connect(lambda: order.append(("completed", page.data.has("scores"), page.data.has("adoption"))))
+    _refresh(page, qtbot, lambda: page.team_combo.setCurrentIndex(page.team_combo.findData("South")))
+    assert order == [("rendered", True, False), ("completed", True, True)]
+    assert page.data.score_distribution.rows and page.data.leaderboard.rows[0]["rep"] == "Cy"
 
 
 def test_empty_store_shows_a_clear_empty_state(context, qtbot):

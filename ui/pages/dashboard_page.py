@@ -28,7 +28,8 @@ EMPTY_TEXT = (
 
 
 class DashboardPage(QWidget):
-    rendered = Signal()   # figures for the current filters are on screen (or the empty state is)
+    rendered = Signal()    # the tab on screen shows the current filters' figures (or the empty state)
+    completed = Signal()   # every tab does
 
     def __init__(self, context: AppContext, parent=None):
         super().__init__(parent)
@@ -36,6 +37,7 @@ class DashboardPage(QWidget):
         self.data: DashboardData | None = None
         self.has_rendered = False
         self._shown_once = False
+        self._rendered_this_request = False
 
         title = QLabel("Dashboard")
         title.setObjectName("pageTitle")
@@ -83,7 +85,8 @@ class DashboardPage(QWidget):
         layout.addWidget(self.stack, 1)
 
         self.worker = DashboardWorker(context.store, self)
-        self.worker.ready.connect(self._show)
+        self.worker.partial.connect(lambda data: self._show(data, complete=False))
+        self.worker.ready.connect(lambda data: self._show(data, complete=True))
         self.worker.failed.connect(self._failed)
         self.worker.busy_changed.connect(self._busy)
         context.person_changed.connect(lambda _p: (self._sync_privacy(), self.refresh()))
@@ -98,11 +101,11 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         """Recompute for the current filters and viewer (in the background)."""
         person = self.context.person
-        self.worker.request(self.filter_bar.filters(), person.id if person else None)
+        self.worker.request(self.filter_bar.filters(), person.id if person else None,
+                            analytics.GROUPS[max(0, self.tabs.currentIndex())])
 
     def cards(self) -> list[ChartCard]:
-        return [c for tab in (self.leaderboard_tab, self.adoption_tab, self.engagement_tab, self.scores_tab)
-                for c in tab.cards]
+        return [c for tab in self._tabs() for c in tab.cards]
 
     def card(self, slug: str) -> ChartCard:
         return next(c for c in self.cards() if c.slug == slug)
@@ -124,19 +127,28 @@ class DashboardPage(QWidget):
         self.shutdown()
         super().closeEvent(event)
 
-    def _show(self, data: DashboardData) -> None:
+    def _show(self, data: DashboardData, complete: bool) -> None:
         self.data = data
         self.filter_bar.setVisible(data.total_takes > 0)
         if data.total_takes == 0:
             self.stack.setCurrentWidget(self.empty)
             self.status.setText("")
         else:
-            for tab in (self.leaderboard_tab, self.adoption_tab, self.engagement_tab, self.scores_tab):
-                tab.update_data(data)
+            for group, tab in zip(analytics.GROUPS, self._tabs()):
+                if data.has(group):
+                    tab.update_data(data)
             self.stack.setCurrentWidget(self.tabs)
-            self.status.setText(f"{data.takes:,} of {data.total_takes:,} takes match the filters")
-        self.has_rendered = True
-        self.rendered.emit()
+            self.status.setText(f"{data.takes:,} of {data.total_takes:,} takes match the filters"
+                                + ("" if complete else " · updating the other tabs…"))
+        if not complete or not self._rendered_this_request:
+            self.has_rendered = True
+            self.rendered.emit()
+        self._rendered_this_request = not complete
+        if complete:
+            self.completed.emit()
+
+    def _tabs(self):
+        return (self.leaderboard_tab, self.adoption_tab, self.engagement_tab, self.scores_tab)
 
     def _failed(self, error: str) -> None:
         self.status.setText(f"Could not compute the figures: {error}")
