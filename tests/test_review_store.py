@@ -177,3 +177,30 @@ def test_take_detail(world):
     assert d.segments[1]["words"][0]["start"] == 4.5
     assert [(h["term"], h["start"]) for h in d.hits] == [("Socratic question", 4.5)]
     assert world["queries"].media_file(d.media_path).is_file()
+
+
+def test_concurrent_revisions_get_distinct_versions(world):
+    import threading
+    w = world
+    errors = []
+
+    def submit(values):
+        try:
+            w["scores"].submit(draft(w, w["bob"], values))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=submit, args=([v, v, v],)) for v in (2, 3, 4, 5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    history = w["scores"].history(w["take"], w["bob"].id)
+    assert sorted(c.version for c in history) == [1, 2, 3, 4]
+    by_version = {c.version: c for c in history}
+    assert all(by_version[v].supersedes == by_version[v - 1].id for v in (2, 3, 4))
+
+
+def test_unknown_status_is_refused(world):
+    with pytest.raises(ValueError, match="status"):
+        world["queries"].review_list(ReviewFilter(status="bogus"))
