@@ -125,3 +125,23 @@ def test_errors_are_stated_plainly(window_with, qtbot, tmp_path, store):
     qtbot.waitUntil(lambda: not status.running, timeout=10000)
     assert "hub not reachable" in status.label.text() and "is not there" in status.label.toolTip()
     assert "Connect the drive" in window.statusBar().currentMessage()
+
+
+def test_automatic_sync_runs_on_its_timer_only_when_enabled_and_the_hub_is_there(window_with, qtbot,
+                                                                                 tmp_path, store):
+    hub_dir = tmp_path / "hub"
+    save_key(store.data_dir, KEY_TEXT)
+    add_person(store, "Dee")
+    SyncConfig(hub=str(hub_dir), auto=True).save(store)          # the stick is not plugged in yet
+    window = window_with()
+    status = window.sync_status
+    status._auto()
+    assert not status.running and "hub not reachable" not in status.label.text()   # no error spam
+    hub_dir.mkdir()
+    SyncConfig(hub=str(hub_dir), auto=False).save(store)
+    status._auto()
+    assert not status.running                                    # switched off: nothing happens
+    SyncConfig(hub=str(hub_dir), auto=True).save(store)
+    status.auto_timer.setInterval(50)
+    qtbot.waitUntil(lambda: pending_count(store.db.conn) == 0 and not status.running, timeout=10000)
+    assert open_hub(str(hub_dir)).list("batches/")

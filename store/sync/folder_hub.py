@@ -21,6 +21,7 @@ from store.sync.errors import HubUnreachable, os_error
 from store.sync.hub import CHUNK, ByteProgress, HashingWriter, Hub, MediaMismatch, media_name
 
 TMP = ".tmp"
+BIG = 1 << 20      # media at least this big are fsynced as they are written; smaller ones together
 
 
 class FolderHub(Hub):
@@ -29,7 +30,7 @@ class FolderHub(Hub):
         self.location = str(self.root)
         self.fsync = fsync
         self._links = True
-        self._dirty: list[Path] = []
+        self._dirty: list[tuple[Path, bool]] = []
         self._lock = threading.Lock()
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -155,6 +156,8 @@ class FolderHub(Hub):
                     written += n
                     if progress:
                         progress(n)
+                if self.fsync and written >= BIG:
+                    os.fsync(dst.fileno())   # big files now (overlaps the other upload's hashing)
             if digest.hexdigest() != sha256 or written != size:
                 raise MediaMismatch(f"{source} does not match its recorded hash (damaged or changed "
                                     "since it was recorded)")
@@ -164,7 +167,7 @@ class FolderHub(Hub):
             else:
                 self._publish(tmp, final)
             with self._lock:
-                self._dirty.append(final)
+                self._dirty.append((final, written >= BIG))
         except OSError as exc:
             raise os_error(exc, f"copying media to {self.root}") from exc
         finally:
@@ -180,10 +183,11 @@ class FolderHub(Hub):
             dirty, self._dirty = self._dirty, []
         if not dirty:
             return
+        small = [p for p, synced in dirty if not synced]
         try:
-            if _syncfs(self.root):
+            if len(small) > 16 and _syncfs(self.root):
                 return
-            for path in [*dirty, *{p.parent for p in dirty}]:
+            for path in [*small, *{p.parent for p, _ in dirty}]:
                 fd = os.open(path, os.O_RDONLY)
                 try:
                     os.fsync(fd)
