@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/bench_dashboard.py [--recordings 10000] [--data-dir DIR] [--bulk]
 
-The store comes from `rolecall demo-data --recordings N` (issue #5) when that command exists; with
+The store comes from `rolecall demo-data --recordings N --seed 7` (issue #5, with the engagement
+events of store/demo_events.py) when that command exists; with
 --bulk, or when it does not, a comparable store is made here with bulk inserts (people in teams, N
 submitted takes over six weeks, ~6 current scorecards per take plus revisions, transcripts with term
 hits, engagement events, sign-offs). Prints a table; the targets are from the issue.
@@ -116,7 +117,7 @@ def demo_data_available() -> bool:
 def make_store(data_dir: Path, recordings: int, bulk: bool) -> tuple[str, dict]:
     if not bulk and demo_data_available():
         subprocess.run([sys.executable, str(REPO / "main.py"), "--data-dir", str(data_dir), "demo-data",
-                        "--recordings", str(recordings)], check=True, stdout=subprocess.DEVNULL)
+                        "--recordings", str(recordings), "--seed", "7"], check=True, stdout=subprocess.DEVNULL)
         from store.station import open_station
         store = open_station(data_dir)
         counts = {t: store.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]

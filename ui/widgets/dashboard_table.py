@@ -82,7 +82,8 @@ def make_table_view(model: TableModel) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setResizeContentsPrecision(30)      # size columns from 30 rows, not all 400 reps
-    header.setStretchLastSection(True)
+    if model.columnCount() > 1:
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)   # the name column takes the room
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     return view

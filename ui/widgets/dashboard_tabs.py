@@ -153,7 +153,8 @@ class AdoptionTab(_Tab):
         keys = ("used_takes", "transcribed_takes") if metric == "used_share" else ("scored_high_takes",
                                                                                    "scored_takes")
         self.heat_model.set_rows(self.data.adoption_by_team.rows, metric, keys)
-        self.heat.set_widget(self.heat_box, self.data.adoption_by_team)
+        self.heat.set_widget(self.heat_box, self.data.adoption_by_team,
+                             f"darkest = {self.heat_model.top * 100:.0f}%, the highest cell")
 
 
 class EngagementTab(_Tab):

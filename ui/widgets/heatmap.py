@@ -26,12 +26,14 @@ class HeatmapModel(QAbstractTableModel):
         self.teams: list[str] = []
         self.cells: dict[tuple[str, str], float | None] = {}
         self.counts: dict[tuple[str, str], str] = {}
+        self.top = 0.0          # colours are scaled to the highest cell, so small shares still differ
 
     def set_rows(self, rows: list[dict], metric: str, count_keys: tuple[str, str]) -> None:
         self.beginResetModel()
         self.terms = sorted({r["term"] for r in rows}, key=str.lower)
         self.teams = sorted({r["team"] for r in rows})
         self.cells = {(r["term"], r["team"]): r[metric] for r in rows}
+        self.top = max([v for v in self.cells.values() if v is not None] + [0.0])
         self.counts = {(r["term"], r["team"]): f"{r[count_keys[0]]} of {r[count_keys[1]]} takes"
                        for r in rows}
         self.endResetModel()
@@ -56,10 +58,11 @@ class HeatmapModel(QAbstractTableModel):
         value = self.value(index.row(), index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return "–" if value is None else f"{value * 100:.0f}%"
+        scaled = None if value is None or self.top <= 0 else value / self.top
         if role == Qt.ItemDataRole.BackgroundRole:
-            return cell_colour(value)
+            return cell_colour(scaled)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("white") if value is not None and value > 0.55 else QColor("#1f2a44")
+            return QColor("white") if scaled is not None and scaled > 0.55 else QColor("#1f2a44")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
