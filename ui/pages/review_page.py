@@ -22,6 +22,16 @@ from ui.widgets.term_timeline import TermTimeline
 from ui.widgets.transcript_view import TranscriptView
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def first_sentence(text: str) -> str:
+    text = " ".join((text or "").split())
+    cut = text.find(". ")
+    return text if cut < 0 else text[:cut + 1] + " …"
+
+
 def metrics_text(metrics: dict, hits: list[dict]) -> str:
     if not metrics:
         return "No speech metrics yet."
@@ -31,10 +41,10 @@ def metrics_text(metrics: dict, hits: list[dict]) -> str:
     if metrics.get("longest_monologue"):
         bits.append(f"longest stretch {clock(metrics['longest_monologue'])}")
     if metrics.get("filler_count") is not None:
-        bits.append(f"{metrics['filler_count']} fillers")
+        bits.append(_count(metrics["filler_count"], "filler"))
     if metrics.get("pauses") is not None:
-        bits.append(f"{metrics['pauses']} pauses")
-    bits.append(f"{len(hits)} vocabulary hit{'s' if len(hits) != 1 else ''} (gold on the timeline)")
+        bits.append(_count(metrics["pauses"], "pause"))
+    bits.append(_count(len(hits), "vocabulary hit") + " (gold on the timeline)")
     return "Delivery: " + " · ".join(bits)
 
 
@@ -62,7 +72,7 @@ class ReviewPage(QWidget):
         self.prompt = QLabel()
         self.prompt.setWordWrap(True)
         self.prompt.setStyleSheet("color:#4a5560;")
-        self.prompt.setMaximumHeight(self.prompt.fontMetrics().lineSpacing() * 3 + 4)   # full text in the tooltip
+
         self.player = TakePlayer()
         self.timeline = TermTimeline()
         self.metrics = QLabel()
@@ -134,7 +144,7 @@ class ReviewPage(QWidget):
             self.take_title.setText("That take is no longer on this station.")
             return
         self.take_title.setText(f"{detail.rep}{' · ' + detail.team if detail.team else ''} · {detail.exercise}")
-        self.prompt.setText(detail.prompt)
+        self.prompt.setText(first_sentence(detail.prompt))      # the whole prompt in the tooltip
         self.prompt.setToolTip(detail.prompt)
         self.player.load(self.queries.media_file(detail.media_path), detail.duration_s)
         self.timeline.set_take(detail.duration_s or 0.0, detail.segments, detail.hits)
