@@ -29,6 +29,7 @@ class ApplyStats:
     lost: int = 0          # older than what we hold: kept in history only
     refused: list[str] = field(default_factory=list)
     max_clock: int = 0
+    changed_by_table: dict[str, int] = field(default_factory=dict)
 
     @property
     def changed(self) -> int:
@@ -105,6 +106,8 @@ def apply_records(conn: sqlite3.Connection, records: list[Record], tables: dict[
             stats.refused.append(f"{rec.table} {rec.id}: {exc}")
             continue
         conn.execute("RELEASE sync_rec")
+        if not same_content and (rec.op == "upsert" or local_row is not None):
+            stats.changed_by_table[rec.table] = stats.changed_by_table.get(rec.table, 0) + 1
         if held is not None and local_row is not None and not same_content:
             _history(conn, rec.table, rec.id, held, "upsert", local_row, "replaced by a newer version")
         conn.execute("INSERT OR REPLACE INTO sync_versions(tbl, id, clock, station) VALUES(?, ?, ?, ?)",

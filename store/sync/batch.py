@@ -137,5 +137,8 @@ def decode(data: bytes, key: TeamKey, expect: tuple[str, int] | None = None) -> 
         records = [Record.from_json(r) for r in json.loads(body)["records"]]
     except (ValueError, KeyError, TypeError) as exc:
         raise BadBatch("damaged", f"unreadable records ({exc})") from exc
+    if any(r.station != header["station"] for r in records):
+        # a station only ever publishes versions it made itself
+        raise BadBatch("forged", "it carries versions attributed to another station")
     return Batch(header["station"], int(header["seq"]), records, list(header.get("media", [])),
                  header.get("created_at", ""))

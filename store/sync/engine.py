@@ -8,7 +8,6 @@ transaction. ``ROLECALL_SYNC_KILL_AT=<stage>`` makes the process kill itself at 
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import signal
 import sqlite3
@@ -37,7 +36,18 @@ UPLOAD_THREADS = 2
 
 def checkpoint(stage: str) -> None:
     if os.environ.get(KILL_ENV) == stage:
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+def _lock_fd(fd: int) -> None:
+    """An exclusive, non-blocking lock held until the fd is closed (OSError if someone has it)."""
+    try:
+        import fcntl  # noqa: PLC0415
+    except ImportError:                      # Windows
+        import msvcrt  # noqa: PLC0415
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 @dataclass
@@ -60,6 +70,8 @@ class SyncReport:
     received_media: int = 0
     received_bytes: int = 0
     deferred: int = 0
+    sent_by_table: dict[str, int] = field(default_factory=dict)
+    received_by_table: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)   # something was not applied / not sent
     warnings: list[str] = field(default_factory=list)   # ignored strays and the like
 
@@ -68,9 +80,10 @@ class SyncReport:
         return not self.problems
 
     def lines(self) -> list[str]:
-        out = [f"Sent {self.sent_records} change(s) in {self.sent_batches} batch(es) and "
-               f"{self.sent_media} media file(s) ({_mb(self.sent_bytes)}).",
-               f"Received {self.received_records} change(s) in {self.received_batches} batch(es)"
+        out = [f"Sent {self.sent_records} change(s){_tables(self.sent_by_table)} in {self.sent_batches} "
+               f"batch(es) and {self.sent_media} media file(s) ({_mb(self.sent_bytes)}).",
+               f"Received {self.received_records} change(s){_tables(self.received_by_table)} in "
+               f"{self.received_batches} batch(es)"
                + (f" and {self.received_media} media file(s) ({_mb(self.received_bytes)})."
                   if self.received_media else ".")]
         if self.deferred:
@@ -78,6 +91,11 @@ class SyncReport:
         out += [f"Warning: {w}" for w in self.warnings]
         out += [f"Problem: {p}" for p in self.problems]
         return out
+
+
+def _tables(counts: dict[str, int]) -> str:
+    shown = [f"{n} {t}" for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n]
+    return f" ({', '.join(shown)})" if shown else ""
 
 
 def _mb(n: int) -> str:
@@ -157,8 +175,8 @@ class Syncer:
         path = Path(self.store.data_dir) / "sync.lock"
         fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+            _lock_fd(fd)
+        except OSError as exc:
             os.close(fd)
             raise SyncError("A sync is already running on this station; wait for it to finish.") from exc
         return fd
@@ -262,6 +280,8 @@ class Syncer:
                                                           len(batch.records), now_iso()])
             self.report.sent_batches += 1
             self.report.sent_records += len(batch.records)
+            for r in batch.records:
+                self.report.sent_by_table[r.table] = self.report.sent_by_table.get(r.table, 0) + 1
             self.report.sent_bytes += len(data)
         self._emit("send", total, total, 0, 0)
 
@@ -373,6 +393,8 @@ class Syncer:
         if ref.station != self.store.station_id:
             self.report.received_batches += 1
             self.report.received_records += stats.changed
+            for table, n in stats.changed_by_table.items():
+                self.report.received_by_table[table] = self.report.received_by_table.get(table, 0) + n
         for refusal in stats.refused[:5]:
             self.report.warnings.append(f"Kept in history only (refused by this station): {refusal}")
 

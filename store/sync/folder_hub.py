@@ -187,7 +187,8 @@ class FolderHub(Hub):
         try:
             if len(small) > 16 and _syncfs(self.root):
                 return
-            for path in [*small, *{p.parent for p, _ in dirty}]:
+            folders = list({p.parent for p, _ in dirty}) if os.name == "posix" else []
+            for path in [*small, *folders]:
                 fd = os.open(path, os.O_RDONLY)
                 try:
                     os.fsync(fd)
