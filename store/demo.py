@@ -120,6 +120,9 @@ def generate(store: Store, recordings: int = 200, seed: int = 1, force: bool = F
         raise DemoError("Ask for at least one recording.")
     if store.get_meta("demo_seed") is not None and not force:
         raise DemoError("This station already holds demo data; use a fresh --data-dir.")
+    if not force and store.db.execute("SELECT 1 FROM recordings LIMIT 1").fetchone():
+        raise DemoError("This station holds real takes; demo data would mix with them (and sync to the hub). "
+                        "Use a fresh --data-dir.")
     began = time.perf_counter()
     rng = random.Random(seed)
     summary = DemoSummary(seed=seed)
@@ -164,7 +167,7 @@ def generate(store: Store, recordings: int = 200, seed: int = 1, force: bool = F
         pid = person("rep", team)
         summary.reps.append(pid)
         team_of[pid] = team
-        skill[pid] = rng.gauss(3.2, 0.6)
+        skill[pid] = rng.gauss(4.1, 0.3) if rng.random() < 0.15 else rng.gauss(3.1, 0.55)   # a few stars
     for team in summary.teams:
         pid = person("coach", team)
         summary.coaches.append(pid)

@@ -93,3 +93,13 @@ def test_cli(data_dir):
     assert result.exit_code == 0 and "12 recordings" in result.output
     again = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "demo-data", "--recordings", "12"])
     assert again.exit_code != 0 and "already holds demo data" in again.output
+
+
+def test_refuses_a_station_with_real_takes(store):
+    from store.demo_takes import add_take
+    from store.people import PeopleRepo
+    rep = PeopleRepo(store).add("Real Rep", "rep", "North")
+    add_take(store, rep.id, "cold-call")
+    with pytest.raises(demo.DemoError, match="real takes"):
+        demo.generate(store, recordings=5, seed=1)
+    assert store.db.execute("SELECT count(*) FROM recordings").fetchone()[0] == 1
