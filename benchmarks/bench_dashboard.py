@@ -266,7 +266,7 @@ def main() -> None:
     if not (data_dir / "rolecall.db").exists():
         t0 = time.perf_counter()
         source, counts = make_store(data_dir, args.recordings, args.bulk)
-        print(f"store: {source} in {time.perf_counter() - t0:.1f} s: {json.dumps(counts)}")
+        print(f"store: {source} in {time.perf_counter() - t0:.1f} s into {data_dir}: {json.dumps(counts)}")
     load = os.getloadavg()[0]
     results = {}
     results.update(bench_page(data_dir))
