@@ -137,6 +137,10 @@ class ReviewQueries:
         return out
 
     # -- one take ----------------------------------------------------------------------------------------
+    def forget_kit(self) -> None:
+        """Drop cached rubric rules (after a kit import changes weights or criteria)."""
+        self._rules.clear()
+
     def rules(self, rubric_id: str) -> list[CriterionRule]:
         if rubric_id not in self._rules:
             self._rules[rubric_id] = rules_from_rows(self.kit.criteria(rubric_id))

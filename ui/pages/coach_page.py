@@ -86,7 +86,11 @@ class CoachPage(QWidget):
             self.library.refresh()
 
     def _on_data_changed(self, what: str) -> None:
-        if what in ("scores", "recordings", "demo"):
+        if what == "kit":
+            self.queries.forget_kit()
+            self.queue.load_choices()
+            self.agreement.load_choices()
+        if what in ("scores", "recordings", "demo", "kit"):
             self.queue.reload()
             self.agreement._loaded = False
             if self.agreement.isVisible():
