@@ -80,20 +80,26 @@ def frames_of(src: Path, n: int):
 
 
 def bare_pyav_fps(frames, out: Path) -> float:
+    """The ceiling: PyAV/x264 alone on the same frames, already in the encoder's pixel format, through
+    the very stream and container our Encoder opens (same preset, x264 settings, time base, keyframes),
+    with no conversion or bookkeeping of ours in the loop."""
     import av
-    c = av.open(str(out), "w", format="mp4")
-    s = c.add_stream("libx264", rate=30, options={"preset": DEFAULT_PRESET, "crf": "23",
-                                                  "x264-params": "bframes=0:rc-lookahead=10"})
-    s.width, s.height, s.pix_fmt = 1280, 720, "yuv420p"
+    import cv2
+    yuv = [cv2.cvtColor(img, cv2.COLOR_BGR2YUV_I420) for img in frames]   # prepared before timing
+    enc = Encoder(out, video_size=(1280, 720), fps=30, samplerate=None)
+    enc.open()
+    stream, container = enc._v, enc._out
     t0 = time.perf_counter()
-    for i, img in enumerate(frames):
-        f = av.VideoFrame.from_ndarray(img, format="bgr24")
-        f.pts, f.time_base = i, Fraction(1, 30)
-        for p in s.encode(f):
-            c.mux(p)
-    for p in s.encode(None):
-        c.mux(p)
-    c.close()
+    for i, plane in enumerate(yuv):
+        f = av.VideoFrame.from_ndarray(plane, format="yuv420p")
+        f.pts, f.time_base = round(i * 1000 / 30), Fraction(1, 1000)
+        if i % 30 == 0:
+            f.pict_type = av.video.frame.PictureType.I
+        for p in stream.encode(f):
+            container.mux(p)
+    for p in stream.encode(None):
+        container.mux(p)
+    container.close()
     return len(frames) / (time.perf_counter() - t0)
 
 
@@ -121,8 +127,8 @@ def main() -> None:
         info = probe(result.path)
         probe_s = time.perf_counter() - t
         frames = frames_of(src, 150)
-        ceiling = bare_pyav_fps(frames, tmp / "bare.mp4")
-        ours = our_encoder_fps(frames, tmp / "ours.mp4")
+        ceiling = max(bare_pyav_fps(frames, tmp / "bare.mp4") for _ in range(2))
+        ours = max(our_encoder_fps(frames, tmp / "ours.mp4") for _ in range(2))
 
     drift_ms = abs(info.video.end - info.audio.end) * 1000
     per_s = cpu_used / result.duration
@@ -135,8 +141,9 @@ def main() -> None:
         ("stop-to-playable", f"{result.stop_to_playable * 1000:.0f} ms "
                              f"(stop() incl. sha256: {stop_call * 1000:.0f} ms; probe {probe_s * 1000:.0f} ms)",
          "<= 1 s"),
-        ("encoder throughput, 720p", f"{ours:.0f} fps vs bare PyAV {ceiling:.0f} fps "
-                                     f"= {ours / ceiling:.2f} of the ceiling", ">= 30 fps"),
+        ("encoder throughput, 720p (BGR in, fragmented MP4 out)",
+         f"{ours:.0f} fps vs bare PyAV/x264 {ceiling:.0f} fps = {ours / ceiling:.2f} of the ceiling",
+         ">= 30 fps"),
         ("gaps / stop reason", f"{len(result.gaps)} / {result.stop_reason}", "0 / stopped"),
     ]
     print(f"Recording benchmark: 720p30 file camera paced at real time, {args.seconds:.0f} s, "
