@@ -76,6 +76,7 @@ def bench_noop(n: int, tmp: Path) -> list[tuple[str, str, str]]:
     t = time.perf_counter()
     first = Syncer(a, open_hub(str(hub_dir)), KEY).run()
     initial_push = time.perf_counter() - t
+    batches = len(open_hub(str(hub_dir)).list("batches/"))
     b = open_station(tmp / "b")
     t = time.perf_counter()
     got = Syncer(b, open_hub(str(hub_dir)), KEY).run()
@@ -90,7 +91,6 @@ def bench_noop(n: int, tmp: Path) -> list[tuple[str, str, str]]:
     noop_b_media = timed(lambda: _assert_noop(Syncer(b, open_hub(str(hub_dir)), KEY,
                                                      fetch_all_media=True).run()))
     st = timed(lambda: status(a), repeat=20)
-    batches = len(open_hub(str(hub_dir)).list("batches/"))
     a.close(), b.close()
     return [
         (f"Insert {n:,} takes (+1 kB media each)", f"{made:.2f} s", "setup"),

@@ -139,23 +139,7 @@ class Syncer:
         lock = self._lock()
         try:
             try:
-                self._check_hub()
-                with self.store.transaction() as db:
-                    ensure_tracking(db.conn)
-                self.tables = synced_tables(self.conn)
-                self._adopt_own_batches()
-                if push:
-                    self.push()
-                if pull:
-                    self.pull(limit=pull_limit)
-                if self.fetch_all_media:
-                    self.fetch_media()
-            except OSError as exc:
-                raise os_error(exc, "on this station") from exc
-            except sqlite3.OperationalError as exc:
-                if "full" in str(exc):
-                    raise DiskFull("This station's disk is full. Free some space and sync again.") from exc
-                raise
+                self._run(push, pull, pull_limit)
             except SyncError as exc:
                 if not isinstance(exc, SyncCancelled):
                     with self.store.transaction() as db:
@@ -170,6 +154,27 @@ class Syncer:
             return self.report
         finally:
             os.close(lock)
+
+    def _run(self, push: bool, pull: bool, pull_limit: int | None) -> None:
+        try:
+            self._check_hub()
+            with self.store.transaction() as db:
+                ensure_tracking(db.conn)
+            self.tables = synced_tables(self.conn)
+            self._adopt_own_batches()
+            if push:
+                self.push()
+            if pull:
+                self.pull(limit=pull_limit)
+            if self.fetch_all_media:
+                self.fetch_media()
+        except OSError as exc:
+            raise os_error(exc, "on this station") from exc
+        except sqlite3.OperationalError as exc:
+            if "full" in str(exc):
+                raise DiskFull("This station's disk is full. Free some space and sync again.") from exc
+            raise SyncError(f"The station's database could not be written ({exc}). Close other "
+                            "Rolecall windows or commands and sync again.") from exc
 
     def _lock(self) -> int:
         path = Path(self.store.data_dir) / "sync.lock"
