@@ -225,3 +225,14 @@ def test_review_list_sorts_by_scorers(main_window, context, world, store, qtbot)
     assert [r.scorers for r in page.list.model.rows] == [1, 0]
     page.list.refresh()                                          # a refresh keeps the chosen order
     assert [r.recording_id for r in page.list.model.rows] == [world["take"], fresh]
+
+
+def test_clicking_a_word_seeks_to_that_word(main_window, world, qtbot):
+    main_window.show_page(1)
+    page = main_window.page("review")
+    page.list.select_row(0)
+    rect = page.transcript.word_rect("vendor")
+    with qtbot.waitSignal(page.player.position_changed) as sig:
+        qtbot.mouseClick(page.transcript.browser.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    # "We already have a vendor for that": 7 words evenly over 9.5-14.0 s, "vendor" is the 5th
+    assert sig.args[0] == pytest.approx(9.5 + 4 * 4.5 / 7, abs=0.001)
