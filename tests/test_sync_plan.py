@@ -139,3 +139,32 @@ def test_plain_errors_for_os_failures():
     assert isinstance(os_error(OSError(errno.ENOSPC, "No space left"), "x"), DiskFull)
     assert "disk is full" in str(os_error(OSError(errno.ENOSPC, "No space left"), "x"))
     assert isinstance(os_error(OSError(errno.EHOSTDOWN, "Host is down"), "x"), HubUnreachable)
+
+
+def test_team_key_file_is_private_and_never_in_the_database(tmp_path):
+    import os
+    import stat
+
+    from store.sync import load_key, save_key
+
+    store = new_station(tmp_path / "s")
+    key = save_key(store.data_dir, "  the team key  ")
+    mode = stat.S_IMODE(os.stat(store.data_dir / "sync.key").st_mode)
+    assert mode == 0o600
+    assert load_key(store.data_dir).key_id == key.key_id == TeamKey.from_text("the team key").key_id
+    dump = "\n".join(store.db.conn.iterdump())
+    assert "the team key" not in dump
+    with pytest.raises(Exception, match="at least 8"):
+        save_key(store.data_dir, "short")
+
+
+def test_s3_hub_that_cannot_be_reached_says_so(tmp_path, monkeypatch):
+    from store.sync import HubUnreachable, Syncer, open_hub
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    store = new_station(tmp_path / "s")
+    hub = open_hub("s3://rolecall-hub/kickoff", "http://127.0.0.1:9")    # nothing listens there
+    with pytest.raises(HubUnreachable, match="not reachable"):
+        Syncer(store, hub, team_key()).run()
