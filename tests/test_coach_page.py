@@ -69,6 +69,19 @@ def test_queue_sorts_and_flags(main_window, world, qtbot):
     coach.queue.flagged.setChecked(False)
     coach.queue.team.setCurrentIndex(coach.queue.team.findData("South"))
     assert [r.rep for r in model.rows] == ["Cy"]
+    coach.queue.team.setCurrentIndex(0)
+    # one exercise chosen: a column per criterion (mean ± spread), sortable by mean
+    assert model.columnCount() == len(model.HEADERS)
+    coach.queue.exercise.setCurrentIndex(coach.queue.exercise.findText("Role-play: cold call"))
+    assert model.columnCount() == len(model.HEADERS) + 3
+    first = len(model.HEADERS)
+    assert model.headerData(first, Qt.Orientation.Horizontal) == "C1"
+    assert "Asked a Socratic question" in model.headerData(first, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    coach.queue.table.sortByColumn(first, Qt.SortOrder.AscendingOrder)
+    # criterion 1 means: t1 1.0, t2 2.0 (1 and 3, spread 1.0), t3 3.0
+    assert [model.data(model.index(i, first)) for i in range(3)] == ["1.0 ±0.0", "2.0 ±1.0", "3.0 ±0.0"]
+    coach.queue.exercise.setCurrentIndex(0)
+    assert model.columnCount() == len(model.HEADERS)
 
 
 def test_agreement_and_bias_tab(main_window, world, qtbot):

@@ -30,6 +30,16 @@ class CoachQueueModel(QAbstractTableModel):
         self.rows: list[QueueRow] = []
         self.sort_column, self.sort_order = 3, Qt.SortOrder.DescendingOrder
         self.filters: dict = {"exercise_id": None, "team": None, "flagged": False}
+        self.criteria: list[dict] = []     # one column per criterion while a single exercise is shown
+
+    def set_criteria(self, criteria: list[dict]) -> None:
+        """Per-criterion columns (mean ± spread, sortable by mean) for the exercise being shown."""
+        self.beginResetModel()
+        self.criteria = list(criteria)
+        if self.sort_column >= self.columnCount():
+            self.sort_column, self.sort_order = 3, Qt.SortOrder.DescendingOrder
+        self.rows = self._sorted(self.rows, self.sort_column, self.sort_order)
+        self.endResetModel()
 
     def set_rows(self, rows: list[QueueRow]) -> None:
         self.all_rows = rows
@@ -47,9 +57,15 @@ class CoachQueueModel(QAbstractTableModel):
         self.rows = self._sorted(rows, self.sort_column, self.sort_order)
         self.endResetModel()
 
-    @staticmethod
-    def _key(column: int):
+    def _key(self, column: int):
         missing_low = -1e9
+        if column >= len(self.HEADERS):
+            cid = self.criteria[column - len(self.HEADERS)]["id"]
+
+            def by_mean(r):
+                a = r.aggregate.criteria.get(cid)
+                return a.mean if a is not None and a.mean is not None else missing_low
+            return by_mean
         return {
             0: lambda r: r.rep.lower(),
             1: lambda r: (r.team or "").lower(),
@@ -76,16 +92,35 @@ class CoachQueueModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return len(self.HEADERS)
+        return len(self.HEADERS) + len(self.criteria)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        extra = section - len(self.HEADERS)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section] if extra < 0 else f"C{extra + 1}"
+        if role == Qt.ItemDataRole.ToolTipRole and extra >= 0:
+            c = self.criteria[extra]
+            return f"{c['title']} (weight {c['weight']:g}): mean ± spread of the peers' scores"
+        return None
+
+    def _criterion_cell(self, row: QueueRow, extra: int, role):
+        c = self.criteria[extra]
+        a = row.aggregate.criteria.get(c["id"])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "–" if a is None or a.mean is None else f"{a.mean:.1f} ±{a.spread:.1f}"
+        if role == Qt.ItemDataRole.ToolTipRole and a is not None and a.n:
+            return f"{c['title']}: mean {a.mean:.2f}, spread {a.spread:.2f}, range {a.low}–{a.high}, {a.n} scores"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         row = self.rows[index.row()]
         col, agg = index.column(), row.aggregate
+        if col >= len(self.HEADERS) and role != Qt.ItemDataRole.BackgroundRole:
+            return self._criterion_cell(row, col - len(self.HEADERS), role)
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.rep, row.team or "", row.exercise, (row.submitted_at or "")[5:16].replace("T", " "),
                     str(agg.scorers), _num(agg.total), _num(agg.spread), " · ".join(SHORT_FLAGS[f] for f in agg.flags),
@@ -172,6 +207,7 @@ class CoachQueue(QWidget):
         self.flagged.toggled.connect(self._filter)
 
     def load_choices(self) -> None:
+        self._rubric_of = {e["id"]: e["rubric_id"] for e in self.context.kit.exercises()}
         for combo, items in ((self.exercise, [(e["title"], e["id"]) for e in self.context.kit.exercises()]),
                              (self.team, [(t, t) for t in self.context.people.teams()])):
             combo.blockSignals(True)
@@ -207,6 +243,13 @@ class CoachQueue(QWidget):
 
     def _filter(self, *_args) -> None:
         keep = self.selected_id()
+        ex = self.exercise.currentData()
+        rubric = self._rubric_of.get(ex) if ex else None
+        criteria = self.context.kit.criteria(rubric) if rubric else []
+        if [c["id"] for c in criteria] != [c["id"] for c in self.model.criteria]:
+            self.model.set_criteria(criteria)
+            for i in range(len(criteria)):
+                self.table.setColumnWidth(len(self.model.HEADERS) + i, 78)
         self.model.set_filter(exercise_id=self.exercise.currentData(), team=self.team.currentData(),
                               flagged=self.flagged.isChecked())
         self._after_change(keep)
