@@ -199,3 +199,14 @@ def test_facts_follow_new_writes_on_the_same_connection(store, hand):
     assert _by(analytics.leaderboard(store))["Cy"]["avg_score"] == 4.0
     Builder(store).card(hand["t5"], hand["kim"], {Q: 2, R: 2, C: 2})   # T5 means now 3, 3, 3
     assert _by(analytics.leaderboard(store))["Cy"]["avg_score"] == pytest.approx(3.0)
+
+
+def test_current_scorecards_agree_with_the_store_view(store, hand):
+    # a second version-1 card by Ana on T5 (e.g. from another station) with a later Lamport clock wins
+    Builder(store).card(hand["t5"], hand["ana"], {Q: 2, R: 2, C: 2})
+    assert _by(analytics.leaderboard(store))["Cy"]["avg_score"] == pytest.approx(2.0)
+    ours = {r[0] for r in store.db.conn.execute("SELECT id FROM f_cards")}
+    view = {r[0] for r in store.db.conn.execute(
+        "SELECT c.id FROM current_scorecards c JOIN recordings r ON r.id = c.recording_id "
+        "WHERE r.status = 'submitted' AND c.scorer_id != r.rep_id")}
+    assert ours == view and len(ours) == 8      # T1 2, T2 2 (Ben v2), T3 1, T4 2, T5 1 (the later card)
