@@ -145,3 +145,27 @@ def test_automatic_sync_runs_on_its_timer_only_when_enabled_and_the_hub_is_there
     status.auto_timer.setInterval(50)
     qtbot.waitUntil(lambda: pending_count(store.db.conn) == 0 and not status.running, timeout=10000)
     assert open_hub(str(hub_dir)).list("batches/")
+
+
+def test_players_get_a_remote_take_from_the_hub_off_the_main_thread(window_with, qtbot, tmp_path, store):
+    from store.sync import Syncer
+    from test_sync_support import new_station, team_key
+
+    hub_dir = tmp_path / "hub"
+    hub_dir.mkdir()
+    other = new_station(tmp_path / "other")
+    take = add_take(other, add_person(other, "Eli"), b"remote video" * 1000)
+    Syncer(other, open_hub(str(hub_dir)), team_key()).run()
+    save_key(store.data_dir, KEY_TEXT)
+    SyncConfig(hub=str(hub_dir)).save(store)
+    Syncer(store, open_hub(str(hub_dir)), team_key()).run()
+    window = window_with()
+    results = []
+    window.context.services["fetch_media"](take, lambda rid, path, err: results.append((rid, path, err)))
+    qtbot.waitUntil(lambda: bool(results), timeout=10000)
+    rid, path, err = results[0]
+    assert rid == take and err == "" and path.read_bytes() == b"remote video" * 1000
+    results.clear()
+    window.context.services["fetch_media"]("no-such-take", lambda *a: results.append(a))
+    qtbot.waitUntil(lambda: bool(results), timeout=10000)
+    assert results[0][1] is None and "no take" in results[0][2]

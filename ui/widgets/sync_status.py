@@ -14,7 +14,7 @@ from store.sync import SyncConfig, load_key, open_hub, status
 from store.sync.hub import Hub
 from store.sync.keys import TeamKey
 from ui.context import AppContext
-from ui.workers.sync_worker import SyncWorker, start_sync_thread
+from ui.workers.sync_worker import SyncWorker, fetch_media_async, start_sync_thread
 
 AUTO_INTERVAL_MS = 5 * 60 * 1000
 REFRESH_MS = 20 * 1000
@@ -41,6 +41,7 @@ class SyncStatusWidget(QWidget):
         self.last_report = None
         self.last_error: str | None = None
         self.last_error_short = ""
+        self._closed = False
 
         self.button = QPushButton("Sync")
         self.button.setObjectName("syncButton")
@@ -102,7 +103,7 @@ class SyncStatusWidget(QWidget):
 
     # -- running -------------------------------------------------------------------------------------
     def start(self, quiet: bool = False) -> bool:
-        if self.running:
+        if self.running or self._closed:
             return False
         config = SyncConfig.load(self.store)
         if not config.hub:
@@ -182,6 +183,10 @@ class SyncStatusWidget(QWidget):
         self.start(quiet=True)
 
     def shutdown(self, wait_ms: int = 5000) -> None:
+        """The window is closing: no new syncs, and a running one is cancelled and waited for."""
+        self._closed = True
+        self.auto_timer.stop()
+        self.refresh_timer.stop()
         if self.worker is not None and self.thread is not None:
             self.worker.cancel()
             self.thread.quit()
@@ -247,4 +252,7 @@ def install_sync(window) -> SyncStatusWidget:
 
     window._ensure_page = ensure_page
     window.sync_status = widget
+    # players: context.services["fetch_media"](recording_id, on_done(rid, path | None, error), parent)
+    context.services.setdefault("fetch_media", lambda rid, on_done, parent=window:
+                                fetch_media_async(context.store, rid, on_done, parent))
     return widget
