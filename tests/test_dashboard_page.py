@@ -129,3 +129,34 @@ def test_a_rep_can_hide_from_others(context, qtbot, hand):
     _refresh(page, qtbot, lambda: page.hide_me.setChecked(True))   # Ana hides herself
     _refresh(page, qtbot, lambda: context.set_person(ben))
     assert "Ana" not in _reps(page)
+
+
+def test_worker_computes_only_the_latest_request(store, qtbot, hand):
+    from scoring.analytics import Filters
+    from ui.widgets.dashboard_worker import DashboardWorker
+    worker = DashboardWorker(store)
+    partial, ready = [], []
+    worker.partial.connect(partial.append)
+    worker.ready.connect(ready.append)
+    with qtbot.waitSignal(worker.ready, timeout=20000):
+        worker.request(Filters(team="North"), None)      # starts at once
+        worker.request(Filters(team="South"), None)      # replaced by the next before it starts
+        worker.request(Filters(exercise="cold-call"), None)
+    assert [d.filters for d in ready] == [Filters(exercise="cold-call")]
+    assert [d.filters for d in partial] == [Filters(exercise="cold-call")]   # North's rest was dropped
+    assert not worker.busy()
+    worker.shutdown()
+
+
+def test_hidden_page_waits_until_shown_to_recompute(main_window, context, qtbot, hand):
+    main_window.show_page(4)
+    page = main_window.pages["dashboard"]
+    qtbot.waitUntil(lambda: page.data is not None and page.data.has("scores"), timeout=20000)
+    main_window.show_page(0)
+    requests = []
+    page.worker._run.connect(lambda *args: requests.append(args))
+    context.data_changed.emit("scores")        # delivered directly: a refresh would have asked already
+    assert requests == []
+    with qtbot.waitSignal(page.completed, timeout=20000):
+        main_window.show_page(4)
+    assert requests

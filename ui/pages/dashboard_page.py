@@ -89,9 +89,9 @@ class DashboardPage(QWidget):
         self.worker.ready.connect(lambda data: self._show(data, complete=True))
         self.worker.failed.connect(self._failed)
         self.worker.busy_changed.connect(self._busy)
-        context.person_changed.connect(lambda _p: (self._sync_privacy(), self.refresh()))
+        context.person_changed.connect(lambda _p: (self._sync_privacy(), self._refresh_if_visible()))
         context.people_changed.connect(self._reload_options)
-        context.data_changed.connect(lambda _what: (self._reload_options(), self.refresh()))
+        context.data_changed.connect(lambda _what: (self._reload_options(), self._refresh_if_visible()))
         self._reload_options()
         self._sync_privacy()
         self._pick_bucket()
@@ -103,6 +103,12 @@ class DashboardPage(QWidget):
         person = self.context.person
         self.worker.request(self.filter_bar.filters(), person.id if person else None,
                             analytics.GROUPS[max(0, self.tabs.currentIndex())])
+
+    def _refresh_if_visible(self) -> None:
+        # hidden, the page recomputes when it is shown again (showEvent): no background work for
+        # every scorecard submitted on another page
+        if self.isVisible():
+            self.refresh()
 
     def cards(self) -> list[ChartCard]:
         return [c for tab in self._tabs() for c in tab.cards]
