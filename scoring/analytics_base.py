@@ -6,17 +6,18 @@ Definitions used by every figure (the page, `rolecall report` and the tests agre
 * a **take** is a recording with status 'submitted' (not deleted) by a person; its time (``taken_at``)
   is ``submitted_at`` (falling back to ended/started/created); date filters apply to it, inclusive.
 * **peer scores** are the scores of each scorer's *current* scorecard on a take (latest version, then
-  Lamport clock, then station id; the ``current_scorecards`` view when the store has it), never the
-  rep's own scorecard.
+  Lamport clock, then station id: the rule of the store's ``current_scorecards`` view, computed here
+  with one self-join because that is faster for all takes at once; a test checks both pick the same
+  cards), never the rep's own scorecard.
 * a take's **criterion mean** is the mean of its peer scores on that criterion; its **score** is the
   weighted mean of its criterion means with the criteria weights (scoring.rubric.weighted_total, done
   in SQL; tests/test_analytics.py checks the two agree take by take).
 
-Speed: the facts (takes, criterion means, take scores, score counts, term hits) are built once per
-connection into TEMP tables with aggregate SQL and rebuilt only when the database has changed
-(``PRAGMA data_version`` for other connections, ``total_changes`` for this one), and only the parts
-a figure needs. A filter change
-then only reads those small tables.
+Speed: the facts (takes, criterion means, take scores, score counts, alpha coincidences, term use,
+finished takes, events) are built once per connection into TEMP tables with aggregate SQL, only the
+parts a figure needs, and rebuilt only when the database has changed (``PRAGMA data_version`` for
+other connections, ``total_changes`` for this one). A filter change then only reads those small
+tables. Use one connection for the facts to live on (the page's worker pins one).
 """
 from __future__ import annotations
 
