@@ -75,7 +75,7 @@ def test_queue_sorts_and_flags(main_window, world, qtbot):
     coach.queue.exercise.setCurrentIndex(coach.queue.exercise.findText("Role-play: cold call"))
     assert model.columnCount() == len(model.HEADERS) + 3
     first = len(model.HEADERS)
-    assert model.headerData(first, Qt.Orientation.Horizontal) == "C1"
+    assert model.headerData(first, Qt.Orientation.Horizontal) == "socratic-question"
     assert "Asked a Socratic question" in model.headerData(first, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     coach.queue.table.sortByColumn(first, Qt.SortOrder.AscendingOrder)
     # criterion 1 means: t1 1.0, t2 2.0 (1 and 3, spread 1.0), t3 3.0

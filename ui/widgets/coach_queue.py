@@ -99,7 +99,7 @@ class CoachQueueModel(QAbstractTableModel):
             return None
         extra = section - len(self.HEADERS)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section] if extra < 0 else f"C{extra + 1}"
+            return self.HEADERS[section] if extra < 0 else self.criteria[extra]["slug"]
         if role == Qt.ItemDataRole.ToolTipRole and extra >= 0:
             c = self.criteria[extra]
             return f"{c['title']} (weight {c['weight']:g}): mean ± spread of the peers' scores"
@@ -248,8 +248,13 @@ class CoachQueue(QWidget):
         criteria = self.context.kit.criteria(rubric) if rubric else []
         if [c["id"] for c in criteria] != [c["id"] for c in self.model.criteria]:
             self.model.set_criteria(criteria)
-            for i in range(len(criteria)):
-                self.table.setColumnWidth(len(self.model.HEADERS) + i, 78)
+            header = self.table.horizontalHeader()
+            after_spread = header.visualIndex(CoachQueueModel.HEADERS.index("Spread")) + 1
+            for i in range(len(criteria)):      # shown right after Spread, where the coach looks
+                logical = len(self.model.HEADERS) + i
+                self.table.setColumnWidth(logical, 96)
+                header.moveSection(header.visualIndex(logical), after_spread + i)
+        self.table.setColumnHidden(2, ex is not None)      # one exercise: its column says nothing
         self.model.set_filter(exercise_id=self.exercise.currentData(), team=self.team.currentData(),
                               flagged=self.flagged.isChecked())
         self._after_change(keep)
