@@ -122,8 +122,9 @@ def test_segments_are_yielded_one_by_one(transcriber):
 
 @pytest.mark.parametrize("name", ["tr_silence", "tr_noise"])
 @pytest.mark.parametrize("vad", [True, False])
-def test_silence_and_noise_give_no_text(name, vad):
+def test_silence_and_noise_give_no_text(transcriber, name, vad):
     t = Transcriber(vad=vad)  # without VAD the no-speech and stock-phrase guards must hold alone
+    t._model = transcriber.model  # the same loaded model
     tr = t.transcribe_all(SPEECH / f"{name}.wav", PHRASES)
     assert tr.text == "" and tr.segments == []
 

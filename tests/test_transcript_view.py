@@ -106,3 +106,10 @@ def test_word_pieces_without_a_space_stay_joined(qtbot):
     qtbot.addWidget(v)
     v.set_transcript([Segment(0, 0, 2, "a teach-back", [Word(0, 0.5, " a"), Word(0.5, 1, " teach"), Word(1, 2, "-back")])])
     assert "a teach-back" in v.browser.toPlainText()
+
+
+def test_finished_job_tells_the_pages(main_window, qtbot):
+    queue = main_window.context.services["transcription_queue"]
+    with qtbot.waitSignal(main_window.context.data_changed) as sig:
+        queue.job_finished.emit("r1", "done", "")
+    assert sig.args == ["transcripts"]

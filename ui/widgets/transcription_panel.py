@@ -212,6 +212,8 @@ def install_transcription_panel(window, start: bool = True) -> TranscriptionQueu
     context.data_changed.connect(lambda _what: queue.kick())
     queue.job_finished.connect(lambda _rid, st, err: context.say(
         "Transcription finished." if st == "done" else f"Transcription {st}: {err}", 6000))
+    # pages showing transcripts (Review) refresh on this
+    queue.job_finished.connect(lambda _rid, st, _e: context.data_changed.emit("transcripts") if st == "done" else None)
     if start:
         queue.start()
     return queue
