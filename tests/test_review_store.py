@@ -204,3 +204,18 @@ def test_concurrent_revisions_get_distinct_versions(world):
 def test_unknown_status_is_refused(world):
     with pytest.raises(ValueError, match="status"):
         world["queries"].review_list(ReviewFilter(status="bogus"))
+
+
+def test_cached_counts_follow_new_and_removed_scorecards(world):
+    w = world
+    q = w["queries"]
+    assert q.review_list(ReviewFilter())[0].scorers == 0
+    card = w["scores"].submit(draft(w, w["bob"], [3, 3, 3]))
+    w["scores"].submit(draft(w, w["cy"], [4, 4, 4]))
+    assert q.review_list(ReviewFilter())[0].scorers == 2
+    assert len(q.current_scores()) == 6
+    with w["store"].transaction() as db:          # the OLDER card removed (e.g. a delete arriving by sync):
+        db.execute("DELETE FROM scores WHERE scorecard_id=?", [card.id])      # max(rowid) stays the same
+        db.execute("DELETE FROM scorecards WHERE id=?", [card.id])
+    assert q.review_list(ReviewFilter())[0].scorers == 1
+    assert sorted(s for *_x, s in q.current_scores()) == [4, 4, 4]
