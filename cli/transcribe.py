@@ -9,7 +9,7 @@ import click
 from cli import cli
 from recorder.audio_decode import AudioDecodeError
 from recorder.subtitles import FORMATS, render
-from recorder.transcriber import ModelNotFoundError, Transcriber
+from recorder.transcriber import ModelNotFoundError, Transcriber, resolve_model
 from recorder.transcription_pipeline import transcribe_file
 from scoring.terms import VocabTerm, load_vocabulary_file
 
@@ -73,19 +73,27 @@ def transcribe(obj, files: tuple[Path, ...], model: str | None, vocabulary: Path
 
 
 @cli.command("transcribe-queue")
-@click.option("--threads", type=click.IntRange(1, 64), default=2, show_default=True)
-@click.option("--model", default=None, metavar="NAME|DIR")
+@click.option("--threads", type=click.IntRange(1, 64), default=None,
+              help="CPU threads (default: the station's setting, 2 unless changed).")
+@click.option("--model", default=None, metavar="NAME|DIR", help="Default: the station's setting.")
 @click.option("--retry-failed", is_flag=True, help="Queue failed and cancelled jobs again first.")
 @click.pass_obj
-def transcribe_queue(obj, threads: int, model: str | None, retry_failed: bool) -> None:
+def transcribe_queue(obj, threads: int | None, model: str | None, retry_failed: bool) -> None:
     """Process the station's queued transcription jobs (headless), then exit."""
     from recorder.transcribe_process import TranscriptionProcess
-    from recorder.transcriber import TranscribeSettings
-    from recorder.transcription_jobs import TranscriptionJobRunner
+    from recorder.transcription_jobs import TranscriptionJobRunner, station_settings
     from store.transcripts import TranscriptRepo
 
-    repo = TranscriptRepo(obj.store())
-    runner = TranscriptionJobRunner(repo, TranscriptionProcess(TranscribeSettings(model=model, threads=threads)))
+    store = obj.store()
+    settings = station_settings(store)
+    settings.model = model or settings.model
+    settings.threads = threads or settings.threads
+    try:
+        resolve_model(settings.model)
+    except ModelNotFoundError as e:
+        raise click.ClickException(str(e))
+    repo = TranscriptRepo(store)
+    runner = TranscriptionJobRunner(repo, TranscriptionProcess(settings))
     n = runner.recover()
     if n:
         click.echo(f"{n} interrupted job(s) put back in the queue")

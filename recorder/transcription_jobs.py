@@ -27,6 +27,21 @@ from scoring.terms import find_terms
 from store.transcripts import TranscriptRepo
 
 
+META_MODEL, META_THREADS = "transcription_model", "transcription_threads"
+
+
+def station_settings(store) -> "TranscribeSettings":
+    """The station's transcription settings (model, threads), kept in the station database."""
+    from recorder.transcriber import TranscribeSettings
+
+    model = store.get_meta(META_MODEL) or None
+    try:
+        threads = max(1, int(store.get_meta(META_THREADS) or 2))
+    except ValueError:
+        threads = 2
+    return TranscribeSettings(model=model, threads=threads)
+
+
 @dataclass
 class JobOutcome:
     recording_id: str

@@ -113,3 +113,20 @@ def test_finished_job_tells_the_pages(main_window, qtbot):
     with qtbot.waitSignal(main_window.context.data_changed) as sig:
         queue.job_finished.emit("r1", "done", "")
     assert sig.args == ["transcripts"]
+
+
+def test_settings_page_gets_a_transcription_section(main_window, qtbot, tmp_path):
+    from ui.widgets.transcription_panel import TranscriptionSettingsBox, settings_from_store
+
+    main_window.show_page(next(i for i, p in enumerate(__import__("ui.main_window").main_window.PAGES)
+                               if p.key == "settings"))
+    box = main_window.pages["settings"].findChild(TranscriptionSettingsBox)
+    assert box is not None
+    box.model.setCurrentText(str(tmp_path))  # an empty folder is not a model
+    assert not box.apply() and "missing config.json" in box.message.text()
+    box.model.setCurrentText("bundled tiny.en (offline)")
+    box.threads.setValue(1)
+    assert box.apply()
+    s = settings_from_store(main_window.context.store)
+    assert s.model is None and s.threads == 1
+    assert main_window.context.services["transcription_queue"].process.settings.threads == 1

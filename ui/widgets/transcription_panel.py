@@ -9,9 +9,13 @@ when the window closes.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel,
-                               QProgressBar, QPushButton, QSplitter, QTableWidget, QTableWidgetItem,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QFileDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+                               QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from recorder.transcriber import ModelNotFoundError, resolve_model
+from recorder.transcription_jobs import META_MODEL, META_THREADS, station_settings as settings_from_store
 
 from ui.widgets.transcript_view import TranscriptView
 from ui.workers.transcription_queue import TranscriptionQueue
@@ -182,6 +186,67 @@ class TranscriptionStatus(QWidget):
             self.bar.setValue(int(round(100 * self.queue.last_progress.get(self.queue.current, 0.0))))
 
 
+BUNDLED = "bundled tiny.en (offline)"
+
+
+class TranscriptionSettingsBox(QGroupBox):
+    """Settings page section: which model, how many threads.  Checked before it is saved."""
+
+    def __init__(self, store, queue: TranscriptionQueue, parent: QWidget | None = None):
+        super().__init__("Transcription", parent)
+        self.setObjectName("transcriptionSettings")
+        self.store, self.queue = store, queue
+        current = settings_from_store(store)
+        self.model = QComboBox()
+        self.model.setEditable(True)
+        self.model.addItems([BUNDLED, "base.en", "small.en"])
+        self.model.setCurrentText(current.model or BUNDLED)
+        self.model.setToolTip("The bundled tiny.en works offline. A name such as base.en is fetched by "
+                              "faster-whisper where a network exists; a folder is a CTranslate2 model.")
+        browse = QPushButton("Folder…")
+        browse.clicked.connect(self._browse)
+        self.threads = QSpinBox()
+        self.threads.setRange(1, 64)
+        self.threads.setValue(current.threads)
+        self.save = QPushButton("Save")
+        self.save.clicked.connect(self.apply)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.model, 1)
+        row.addWidget(browse)
+        form = QFormLayout(self)
+        form.addRow("Model", row)
+        form.addRow("CPU threads", self.threads)
+        form.addRow(self.save, self.message)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "CTranslate2 Whisper model folder")
+        if folder:
+            self.model.setCurrentText(folder)
+
+    def apply(self) -> bool:
+        text = self.model.currentText().strip()
+        spec = None if text in ("", BUNDLED) else text
+        try:
+            resolve_model(spec)
+        except ModelNotFoundError as e:
+            self.message.setText(str(e))
+            return False
+        self.store.set_meta(META_MODEL, spec or "")
+        self.store.set_meta(META_THREADS, str(self.threads.value()))
+        self.queue.apply_settings(settings_from_store(self.store))
+        self.message.setText("Saved; used from the next transcription.")
+        return True
+
+
+def _add_settings_section(window, queue: TranscriptionQueue) -> None:
+    page = window.pages.get("settings")
+    adder = getattr(page, "add_section", None)
+    if callable(adder) and page.findChild(TranscriptionSettingsBox) is None:
+        adder(TranscriptionSettingsBox(window.context.store, queue))
+
+
 class _CloseWatcher(QObject):
     def __init__(self, queue: TranscriptionQueue, parent: QObject):
         super().__init__(parent)
@@ -196,7 +261,7 @@ class _CloseWatcher(QObject):
 def install_transcription_panel(window, start: bool = True) -> TranscriptionQueue:
     """Add the queue, its dock and its status-bar widget to the main window."""
     context = window.context
-    queue = TranscriptionQueue(context.store, parent=window)
+    queue = TranscriptionQueue(context.store, settings_from_store(context.store), parent=window)
     context.services["transcription_queue"] = queue
     panel = TranscriptionPanel(queue)
     dock = QDockWidget("Transcriptions", window)
@@ -214,6 +279,9 @@ def install_transcription_panel(window, start: bool = True) -> TranscriptionQueu
         "Transcription finished." if st == "done" else f"Transcription {st}: {err}", 6000))
     # pages showing transcripts (Review) refresh on this
     queue.job_finished.connect(lambda _rid, st, _e: context.data_changed.emit("transcripts") if st == "done" else None)
+    # the Settings page is built on first visit: add the Transcription section then
+    window.stack.currentChanged.connect(lambda _i: _add_settings_section(window, queue))
+    _add_settings_section(window, queue)
     if start:
         queue.start()
     return queue

@@ -126,6 +126,14 @@ class TranscriptionQueue(QObject):
     def jobs(self) -> list[dict]:
         return self.repo.jobs()
 
+    def apply_settings(self, settings: TranscribeSettings) -> None:
+        """Use another model / thread count from the next job on (the child is restarted)."""
+        self.process.settings = settings
+        if self.current is None:
+            self.process.close()  # idle: the next run starts a child with the new settings
+        else:
+            self._restart_after_job = True
+
     def shutdown(self) -> None:
         """Stop: kill a running job (it resumes on next start), stop the thread and the child."""
         if not self._started and not self._thread.isRunning():
@@ -155,10 +163,16 @@ class TranscriptionQueue(QObject):
 
     def _on_finished(self, rid: str, status: str, error: str) -> None:
         self.current = None
+        if getattr(self, "_restart_after_job", False) and not self.busy:
+            self._restart_after_job = False
+            self.process.close()
         self.job_finished.emit(rid, status, error)
         self.jobs_changed.emit()
 
     def _on_idle(self) -> None:
         self.busy = False
+        if getattr(self, "_restart_after_job", False):
+            self._restart_after_job = False
+            self.process.close()
         self.idle.emit()
         self.kick()  # something may have been queued while the worker finished
