@@ -145,19 +145,29 @@ def bench_media(files: int, mb: int, tmp: Path, rounds: int = 3) -> list[tuple[s
         shutil.rmtree(dest)
         return elapsed
 
-    copy_t, copy_sync_t, push_t, push_sync_t = [], [], [], []
+    def hash_only():
+        t = time.perf_counter()
+        for path, _sha, _size in items:
+            with open(path, "rb") as fh:
+                hashlib.file_digest(fh, "sha256")
+        return time.perf_counter() - t
+
+    copy_t, copy_sync_t, push_t, push_sync_t, hash_t = [], [], [], [], []
     plain(False)                                    # warm the page cache the same way for all
     for _ in range(rounds):
         copy_t.append(plain(False))
         push_t.append(push(False))
         copy_sync_t.append(plain(True))
         push_sync_t.append(push(True))
-    c, cs, p, ps = (statistics.median(x) for x in (copy_t, copy_sync_t, push_t, push_sync_t))
+        hash_t.append(hash_only())
+    c, cs, p, ps, h = (statistics.median(x) for x in (copy_t, copy_sync_t, push_t, push_sync_t, hash_t))
     mbps = lambda s: f"{total / s / 1e6:.0f} MB/s"  # noqa: E731
     return [
         (f"Plain file copy (shutil.copyfile, one after another), {files} x {mb} MB", mbps(c), "baseline"),
         ("Media push to folder hub, no fsync (sha256 of the bytes written, temp + atomic link)", mbps(p),
          f"**{c / p:.2f}x** of plain copy (goal >= 0.8x)"),
+        ("sha256 of the same files alone, one core (the floor of any verified copy)", mbps(h),
+         f"{c / h:.2f}x of plain copy"),
         ("Plain file copy + fsync of each file", mbps(cs), "durable baseline"),
         ("Media push to folder hub as sync runs it (+ fsync before any batch is published)", mbps(ps),
          f"**{cs / ps:.2f}x** of copy + fsync; {c / ps:.2f}x of plain copy"),
@@ -174,6 +184,8 @@ def main() -> None:
         rows = bench_noop(args.takes, Path(tmp) / "noop")
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         rows += bench_media(args.media_files, args.media_mb, Path(tmp))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{os.cpu_count()} CPUs, load average {load:.1f} while measuring\n")
     print("| Measure | Result | Goal / note |")
     print("|---|---|---|")
     for name, value, goal in rows:
