@@ -236,3 +236,13 @@ def test_clicking_a_word_seeks_to_that_word(main_window, world, qtbot):
         qtbot.mouseClick(page.transcript.browser.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     # "We already have a vendor for that": 7 words evenly over 9.5-14.0 s, "vendor" is the 5th
     assert sig.args[0] == pytest.approx(9.5 + 4 * 4.5 / 7, abs=0.001)
+
+
+def test_keys_work_while_the_transcript_has_focus(main_window, world, qtbot):
+    main_window.show_page(1)
+    page = main_window.page("review")
+    page.list.select_row(0)
+    page.transcript.browser.setFocus()
+    qtbot.keyClick(page.transcript.browser, Qt.Key.Key_4)
+    qtbot.keyClick(page.transcript.browser, Qt.Key.Key_Right)
+    assert page.form.rows[0].score == 4 and page.player.position() == pytest.approx(5.0)
