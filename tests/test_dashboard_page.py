@@ -54,6 +54,11 @@ def test_renders_every_figure_with_data(context, qtbot, hand):
     assert heat.teams == ["North", "South"] and heat.rowCount() == 2 and heat.columnCount() == len(terms)
     assert heat.value(heat.teams.index("South"), heat.terms.index("reframe")) == 1.0
     assert page.card("scores").view.chart().series()[0].count() == 5        # one bar set per score 1..5
+    tab = page.scores_tab
+    tab.criterion_combo.setCurrentIndex(tab.criterion_combo.findText("Asked a Socratic question (Cold call)"))
+    histogram = page.card("score-histogram")
+    assert [histogram.view.chart().series()[0].barSets()[0].at(i) for i in range(5)] == [0, 1, 2, 2, 2]
+    assert [r["count"] for r in histogram.table.rows] == [0, 1, 2, 2, 2]
     assert page.card("agreement").view.chart().series()[0].count() == 2     # two weeks with alpha
 
 

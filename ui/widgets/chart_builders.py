@@ -47,17 +47,19 @@ def _categories(labels: list[str], angle_over: int = 6, truncate: bool = True) -
     rotated = len(labels) > angle_over
     axis.setTruncateLabels(truncate and not rotated)
     font = QFont()
-    font.setPointSize(9)
+    font.setPointSize(8)
     axis.setLabelsFont(font)
     axis.setLabelsAngle(-35 if rotated else 0)
     return axis
 
 
-def _value_axis(maximum: float, fmt: str = "%.1f", title: str = "") -> QValueAxis:
+def _value_axis(maximum: float, fmt: str = "%.1f", title: str = "", nice: bool = False) -> QValueAxis:
     axis = QValueAxis()
     axis.setRange(0, maximum if maximum > 0 else 1)
     axis.setLabelFormat(fmt)
     axis.setTickCount(5)
+    if nice:
+        axis.applyNiceNumbers()       # 0, 1000, 2000 ... rather than 0, 1106, 2213 ...
     if title:
         axis.setTitleText(title)
     return axis
@@ -80,7 +82,7 @@ def bar_chart(categories: list[str], series: dict[str, list[float | None]], maxi
     x = _categories([_wrap(_short(c, 28)) for c in categories], angle_over=6)
     chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
     bars.attachAxis(x)
-    y = _value_axis(maximum if maximum is not None else top * 1.1, fmt, y_title)
+    y = _value_axis(maximum if maximum is not None else top * 1.1, fmt, y_title, nice=maximum is None)
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
     bars.attachAxis(y)
     chart.legend().setVisible(len(series) > 1)
@@ -116,7 +118,7 @@ def line_chart(categories: list[str], series: dict[str, list[float | None]], max
         y.setRange(0.8, max(10.0, top * 2))
         y.setTitleText(y_title or "log scale")
     else:
-        y = _value_axis(maximum if maximum is not None else top * 1.1, fmt, y_title)
+        y = _value_axis(maximum if maximum is not None else top * 1.1, fmt, y_title, nice=maximum is None)
         y.setMin(minimum)
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
     for line in lines:

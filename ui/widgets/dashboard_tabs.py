@@ -22,6 +22,8 @@ class _Tab(QScrollArea):
         self.grid = QGridLayout(inner)
         self.grid.setContentsMargins(4, 4, 4, 4)
         self.grid.setSpacing(10)
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(1, 1)
         self.setWidget(inner)
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -203,12 +205,23 @@ class EngagementTab(_Tab):
 class ScoresTab(_Tab):
     def __init__(self, on_export, parent=None):
         super().__init__(on_export, parent)
+        self.data: DashboardData | None = None
         self.distribution = self.card("Score distribution per criterion (peer scores 1–5)", "scores",
-                                      0, 0, height=460)
+                                      0, 0, span=2, height=460)
+        self.criterion_combo = QComboBox()
+        self.criterion_combo.currentIndexChanged.connect(lambda _i: self._draw_histogram())
+        picker = QHBoxLayout()
+        picker.addWidget(QLabel("Histogram of:"))
+        picker.addWidget(self.criterion_combo, 1)
+        holder = QWidget()
+        holder.setLayout(picker)
+        self.grid.addWidget(holder, 1, 0)
+        self.histogram = self.card("Scores of one criterion", "score-histogram", 2, 0)
         self.agreement = self.card("Agreement between scorers over time (Krippendorff's α, ordinal)",
-                                   "agreement", 1, 0)
+                                   "agreement", 2, 1)
 
     def update_data(self, data: DashboardData) -> None:
+        self.data = data
         dist = data.score_distribution
         if dist.rows:
             labels = [f"{r['criterion']} ({r['rubric']})" for r in dist.rows]
@@ -218,6 +231,13 @@ class ScoresTab(_Tab):
                                         f"{sum(r['n'] for r in dist.rows):,} scores")
         else:
             self.distribution.set_empty(dist, "No peer scores for these filters.")
+        current = self.criterion_combo.currentText()
+        self.criterion_combo.blockSignals(True)
+        self.criterion_combo.clear()
+        self.criterion_combo.addItems([f"{r['criterion']} ({r['rubric']})" for r in dist.rows])
+        self.criterion_combo.setCurrentIndex(max(0, self.criterion_combo.findText(current)))
+        self.criterion_combo.blockSignals(False)
+        self._draw_histogram()
         agreement = data.agreement_over_time
         points = [r for r in agreement.rows if r["alpha"] is not None]
         if points:
@@ -228,3 +248,19 @@ class ScoresTab(_Tab):
                                      agreement, "≥ .80 good · .67–.80 tentative")
         else:
             self.agreement.set_empty(agreement, "Too few takes with two or more scorers.")
+
+    def _draw_histogram(self) -> None:
+        dist = self.data.score_distribution if self.data else None
+        index = self.criterion_combo.currentIndex()
+        if not dist or not dist.rows or index < 0:
+            self.histogram.set_empty(dist or Table("score_histogram", ["score", "count"]),
+                                     "No peer scores for these filters.")
+            return
+        row = dist.rows[index]
+        table = Table("score_histogram", ["criterion", "rubric", "score", "count"],
+                      [{"criterion": row["criterion"], "rubric": row["rubric"], "score": v,
+                        "count": row[f"s{v}"]} for v in range(1, 6)])
+        self.histogram.title.setText(f"“{row['criterion']}”")
+        self.histogram.set_chart(bar_chart(["1", "2", "3", "4", "5"], {"scores": [row[f"s{v}"] for v in range(1, 6)]},
+                                           fmt="%d", y_title="scores"),
+                                 table, f"{row['n']:,} scores, mean {row['mean']:.2f}")
