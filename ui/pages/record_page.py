@@ -28,6 +28,15 @@ def _repolish(widget: QWidget) -> None:
     widget.setStyleSheet("")
 
 
+def _local_time(iso: str | None) -> str:
+    """'2026-11-23T10:02:03.000Z' -> '10:02:03' in the station's time zone."""
+    from datetime import datetime
+    try:
+        return datetime.fromisoformat((iso or "").replace("Z", "+00:00")).astimezone().strftime("%H:%M:%S")
+    except ValueError:
+        return "?"
+
+
 class RecordPage(QWidget):
     TITLE = "Record"
     _start_take = Signal(str, str, float)
@@ -144,6 +153,7 @@ class RecordPage(QWidget):
         self.worker.level.connect(self.level_meter.set_level)
         self.worker.warning.connect(lambda text: self._say(text, error=True))
         self.worker.camera_problem.connect(self.preview.clear)
+        self.worker.preview_stopped.connect(self.level_meter.reset)
         self.worker.recording.connect(self._on_recording)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)
@@ -177,7 +187,7 @@ class RecordPage(QWidget):
         person, ex = self.context.person, self.exercise
         if person and ex:
             for rec in self.repo.open_takes(person.id, ex["id"]):
-                label = (f"{(rec.started_at or '')[11:19]} · {rec.duration_s or 0:.1f} s"
+                label = (f"{_local_time(rec.started_at)} · {rec.duration_s or 0:.1f} s"
                          f"{' · recovered after a crash' if rec.status == 'recovered' else ''}"
                          f"{f' · {len(rec.gaps)} gap(s)' if rec.gaps else ''}")
                 item = QListWidgetItem(label)
