@@ -165,3 +165,18 @@ def test_hidden_page_waits_until_shown_to_recompute(main_window, context, qtbot,
     with qtbot.waitSignal(page.completed, timeout=20000):
         main_window.show_page(4)
     assert requests
+
+
+def test_takes_without_transcripts_or_scores(context, qtbot, store):
+    from test_analytics import COLD, Builder
+    ana = context.people.add("Ana", "rep", "North")
+    Builder(store).take(ana.id, COLD, "2026-11-02T09:00:00.000Z")
+    page = _page(context, qtbot)
+    assert not page.is_empty_state()
+    assert [(r["rep"], r["avg_score"], r["takes"]) for r in page.data.leaderboard.rows] == [("Ana", None, 1)]
+    assert page.leaderboard_tab.reps_model.data(page.leaderboard_tab.reps_model.index(0, 3)) == "–"
+    assert page.card("adoption").is_empty()
+    assert "No transcripts or peer scores yet" in page.card("adoption").empty.text()
+    assert page.card("scores").is_empty() and page.card("agreement").is_empty()
+    assert not page.card("engagement").is_empty()     # completion: 1 of 1 rep took the cold call
+    assert next(r for r in page.data.engagement.rows if r["slug"] == "cold-call")["completion"] == 1.0

@@ -109,10 +109,14 @@ class AdoptionTab(_Tab):
     def update_data(self, data: DashboardData) -> None:
         self.data = data
         rows = data.adoption.rows
-        if data.takes == 0:
+        nothing = ("No takes match these filters." if data.takes == 0 else
+                   "No transcripts or peer scores yet for these takes." if not any(
+                       r["transcribed_takes"] or r["scored_takes"] for r in rows) else "")
+        if nothing:
             for card, table in ((self.per_term, data.adoption), (self.over_time, data.adoption_over_time),
                                 (self.heat, data.adoption_by_team)):
-                card.set_empty(table, "No takes match these filters.")
+                card.set_empty(table, nothing)
+            self.data = None
             return
         terms = [r["term"] for r in rows]
         chart = bar_chart(terms, {"takes using it (%)": _pct([r["used_share"] for r in rows]),
@@ -133,7 +137,7 @@ class AdoptionTab(_Tab):
         self._draw_heat()
 
     def _draw_term(self) -> None:
-        if self.data is None or self.data.takes == 0:
+        if self.data is None:
             return
         term = self.term_combo.currentText()
         rows = [r for r in self.data.adoption_over_time.rows if r["term"] == term]
@@ -149,7 +153,7 @@ class AdoptionTab(_Tab):
         self.over_time.set_chart(chart, table, "by " + ("week" if self.data.filters.bucket == "week" else "day"))
 
     def _draw_heat(self) -> None:
-        if self.data is None or self.data.takes == 0:
+        if self.data is None:
             return
         metric = self.metric_combo.currentData()
         keys = ("used_takes", "transcribed_takes") if metric == "used_share" else ("scored_high_takes",
