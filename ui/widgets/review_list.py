@@ -91,6 +91,7 @@ class ReviewList(QWidget):
         self.status = QComboBox()
         for key, label in STATUS_LABELS:
             self.status.addItem(label, key)
+        self.status.setToolTip("Needs more scores: fewer than 3 peers have scored it; enough: 3 or more")
         self.not_mine = QCheckBox("Not yet scored by me")
         self.not_mine.setChecked(True)
         self.count = QLabel()

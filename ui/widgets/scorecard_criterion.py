@@ -50,6 +50,7 @@ class CriterionRow(QFrame):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             hint = anchors.get(value)
             b.setToolTip(f"{value}: {hint}" if hint else f"Score {value} (key {value})")
+            b.setAccessibleName(f"{title}: score {value}")
             self.group.addButton(b, value)
             self.buttons.append(b)
             scale.addWidget(b)
@@ -74,6 +75,7 @@ class CriterionRow(QFrame):
         evidence.setSpacing(4)
         self.comment = QLineEdit()
         self.comment.setPlaceholderText("Why? (optional)")
+        self.comment.setAccessibleName(f"{title}: why this score")
         self.comment.textEdited.connect(lambda _t: self.changed.emit())
 
         lay = QVBoxLayout(self)
