@@ -1,6 +1,7 @@
 """The one small media file every demo take points at (H.264 + AAC MP4 written with PyAV, once)."""
 from __future__ import annotations
 
+import atexit
 import math
 import shutil
 import tempfile
@@ -24,6 +25,7 @@ def ensure_demo_media(data_dir: Path, seconds: int = DEMO_SECONDS) -> str:
     else:
         _write_clip(tmp, seconds)
         cache_dir = Path(tempfile.mkdtemp(prefix="rolecall-demo-"))
+        atexit.register(shutil.rmtree, cache_dir, True)
         _CACHE[seconds] = cache_dir / "demo-take.mp4"
         shutil.copyfile(tmp, _CACHE[seconds])
     tmp.replace(path)
