@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 

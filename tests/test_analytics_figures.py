@@ -8,7 +8,7 @@ from scoring import analytics
 from scoring.analytics import Filters
 from scoring.analytics_scores import alpha_from_coincidences
 from store import events
-from test_analytics import COLD, TEACH, TERM, build_hand_store
+from test_analytics import COLD, TEACH, build_hand_store
 
 
 @pytest.fixture
