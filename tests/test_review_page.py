@@ -246,3 +246,15 @@ def test_keys_work_while_the_transcript_has_focus(main_window, world, qtbot):
     qtbot.keyClick(page.transcript.browser, Qt.Key.Key_4)
     qtbot.keyClick(page.transcript.browser, Qt.Key.Key_Right)
     assert page.form.rows[0].score == 4 and page.player.position() == pytest.approx(5.0)
+
+
+def test_a_draft_stays_with_the_reviewer_who_typed_it(main_window, context, world, store, qtbot):
+    cy = PeopleRepo(store).add("Cy Peer", "rep", "South")
+    main_window.show_page(1)
+    page = main_window.page("review")
+    page.open_take(world["take"])
+    page.form.score_focused(5)
+    context.set_person(cy)                       # someone else steps up to the station
+    assert page.form.rows[0].score is None       # cy does not see bob's unsubmitted score
+    context.set_person(world["bob"])
+    assert page.form.rows[0].score == 5 and "back" in page.form.message.text()

@@ -59,6 +59,7 @@ class ReviewPage(QWidget):
         self.detail: TakeDetail | None = None
         self._drafts: dict[tuple[str, str], dict] = {}     # (scorer, take) -> unsubmitted form contents
         self._viewed: set[tuple[str, str]] = set()          # transcript views logged this session
+        self._form_owner: str | None = None                 # whose scorecard the form holds
 
         title = QLabel(self.TITLE)
         title.setObjectName("pageTitle")
@@ -132,9 +133,10 @@ class ReviewPage(QWidget):
 
     # -- a take -------------------------------------------------------------------------------------
     def _keep_draft(self) -> None:
-        person, detail = self.context.person, self.detail
-        if person and detail and self.form.dirty and self.form.submit_button.isEnabled():
-            self._drafts[(person.id, detail.recording_id)] = self.form.snapshot()
+        """Remember what the reviewer entered but did not submit (kept per reviewer and take)."""
+        owner, detail = self._form_owner, self.detail
+        if owner and detail and self.form.dirty:
+            self._drafts[(owner, detail.recording_id)] = self.form.snapshot()
 
     def open_take(self, recording_id: str) -> None:
         self._keep_draft()
@@ -155,16 +157,13 @@ class ReviewPage(QWidget):
         self._update_form_state()
         person = self.context.person
         if person is not None and person.id != detail.rep_id:
-            draft = self._drafts.get((person.id, recording_id))
-            if draft is not None and self.form.submit_button.isEnabled():
-                self.form.restore(draft)
-                self.form.show_message("Your unsubmitted scores for this take are back.")
             if (person.id, recording_id) not in self._viewed:        # once per take and session
                 self._viewed.add((person.id, recording_id))
                 self.scores.log_event("transcript_view", person.id, recording_id, detail.exercise_id)
 
     def _update_form_state(self) -> None:
         person, detail = self.context.person, self.detail
+        self._form_owner = None
         if detail is None:
             self.form.set_enabled_for("Choose a take to score.")
             return
@@ -180,6 +179,11 @@ class ReviewPage(QWidget):
             self.form.load(self.scores.current(detail.recording_id, person.id))
             self.form.set_enabled_for(None)
             self.form.message.clear()
+            self._form_owner = person.id
+            draft = self._drafts.get((person.id, detail.recording_id))
+            if draft is not None:
+                self.form.restore(draft)
+                self.form.show_message("Your unsubmitted scores for this take are back.")
 
     def submit(self) -> None:
         person, detail = self.context.person, self.detail
@@ -208,7 +212,8 @@ class ReviewPage(QWidget):
         self.form.update_time(seconds)
 
     def _on_person(self, _person) -> None:
-        self.list.refresh()     # (a draft stays with the person who typed it)
+        self._keep_draft()      # a draft stays with the person who typed it
+        self.list.refresh()
         self._update_form_state()
 
     def _on_data_changed(self, what: str) -> None:
