@@ -59,8 +59,10 @@ class Encoder:
         import av  # noqa: PLC0415
 
         options = dict(CONTAINER_OPTIONS)
-        if self.video_size is None:  # frag_keyframe only cuts on video keyframes: cut audio-only by time
-            options["frag_duration"] = str(int(self.keyframe_seconds * 1_000_000))
+        # frag_keyframe cuts a fragment at each video keyframe (~1 s); a fragment reaches the disk only
+        # when the next one starts, so also cut every half second (and audio-only takes, which have no
+        # keyframes to cut on): a crash then loses at most ~0.5 s plus what is inside the encoder.
+        options["frag_duration"] = str(int(self.keyframe_seconds * 500_000))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._out = av.open(str(self.path), "w", format="mp4", options=options)
