@@ -139,3 +139,12 @@ def test_nobody_chosen(page, context):
     context.set_person(None)
     page.toggle_record()
     assert page.state == "idle" and "Choose who" in page.message.text()
+
+
+def test_discard_a_take(page, qtbot, context):
+    select_exercise(page, "teach-back-reframing")
+    rec = record_take(page, qtbot, 1.0)
+    page.discard_button.click()
+    assert RecordingRepo(context.store).get(rec.id).status == "discarded"
+    assert page.takes.count() == 0 and not page.submit_button.isEnabled()
+    assert RecordingRepo(context.store).media_file(rec.id).exists()     # nothing recorded is deleted
