@@ -38,6 +38,7 @@ class DashboardPage(QWidget):
         self.has_rendered = False
         self._shown_once = False
         self._rendered_this_request = False
+        self._drawn: dict[str, tuple] = {}     # group -> the figure objects its tab shows
 
         title = QLabel("Dashboard")
         title.setObjectName("pageTitle")
@@ -141,8 +142,13 @@ class DashboardPage(QWidget):
             self.status.setText("")
         else:
             for group, tab in zip(analytics.GROUPS, self._tabs()):
-                if data.has(group):
-                    tab.update_data(data)
+                figures = self._figures(data, group)
+                drawn = self._drawn.get(group)
+                same = drawn is not None and len(drawn) == len(figures) and all(
+                    a is b for a, b in zip(drawn, figures))
+                if data.has(group) and not same:
+                    tab.update_data(data)       # (results come from a cache: same objects, same figures)
+                    self._drawn[group] = figures
             self.stack.setCurrentWidget(self.tabs)
             self.status.setText(f"{data.takes:,} of {data.total_takes:,} takes match the filters"
                                 + ("" if complete else " · updating the other tabs…"))
@@ -152,6 +158,14 @@ class DashboardPage(QWidget):
         self._rendered_this_request = not complete
         if complete:
             self.completed.emit()
+
+    @staticmethod
+    def _figures(data: DashboardData, group: str) -> tuple:
+        names = {"leaderboard": ("leaderboard", "teams"),
+                 "adoption": ("adoption", "adoption_over_time", "adoption_by_team"),
+                 "engagement": ("engagement", "events_over_time"),
+                 "scores": ("score_distribution", "agreement_over_time")}[group]
+        return tuple(getattr(data, n) for n in names) + (data.filters, data.takes)
 
     def _tabs(self):
         return (self.leaderboard_tab, self.adoption_tab, self.engagement_tab, self.scores_tab)
