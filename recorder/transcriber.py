@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from recorder.audio_decode import SAMPLE_RATE, DecodedAudio, decode_audio
-from recorder.transcript_filters import SegmentFilter
+from recorder.transcript_filters import SegmentFilter, split_sentences
 from recorder.transcript_repair import GapRepair
 from recorder.transcript_types import Segment, Transcript, TranscriptInfo, Word
 
@@ -196,14 +196,16 @@ class Transcriber:
         index = 0
         covered = offset
 
-        def emit(seg: Segment):
+        def emit(seg: Segment) -> list[Segment]:
             nonlocal index
             kept = flt.accept(seg)
             if kept is None:
-                return None
-            kept.index = index
-            index += 1
-            return kept
+                return []
+            pieces = split_sentences(kept)
+            for p in pieces:
+                p.index = index
+                index += 1
+            return pieces
 
         for raw in segments:
             seg = Segment(index=index, start=float(raw.start) + offset, end=float(raw.end) + offset,
@@ -216,15 +218,13 @@ class Transcriber:
             first = seg.words[0].start if seg.words else seg.start
             if repair is not None:
                 for fill in repair.fill(covered, first):
-                    if (kept := emit(fill)) is not None:
-                        yield kept
-            if (kept := emit(seg)) is not None:
+                    yield from emit(fill)
+            for kept in emit(seg):
                 covered = max(covered, kept.words[-1].end if kept.words else kept.end)
                 yield kept
         if repair is not None:
             for fill in repair.fill(covered, audio.duration):
-                if (kept := emit(fill)) is not None:
-                    yield kept
+                yield from emit(fill)
 
     def transcribe_all(self, source, vocabulary: Sequence[str] = ()) -> Transcript:
         infos: list[TranscriptInfo] = []

@@ -110,3 +110,23 @@ class SegmentFilter:
     def _drop(self) -> None:
         self.dropped += 1
         return None
+
+
+def split_sentences(seg: Segment, max_duration: float = 7.0) -> list[Segment]:
+    """Split a long segment at sentence ends (by its word timestamps) into readable pieces.
+
+    With a vocabulary prompt tiny.en often returns a whole 30 s window as one segment; subtitles and
+    the transcript view want sentences.  Segments up to ``max_duration`` seconds stay whole."""
+    if seg.end - seg.start <= max_duration or len(seg.words) < 2:
+        return [seg]
+    pieces: list[list[Word]] = [[]]
+    for w in seg.words:
+        pieces[-1].append(w)
+        if w.word.rstrip().endswith((".", "?", "!")):
+            pieces.append([])
+    pieces = [p for p in pieces if p]
+    if len(pieces) == 1:
+        return [seg]
+    return [Segment(index=seg.index, start=p[0].start, end=p[-1].end, text="".join(w.word for w in p).strip(),
+                    words=p, avg_logprob=seg.avg_logprob, no_speech_prob=seg.no_speech_prob,
+                    compression_ratio=seg.compression_ratio) for p in pieces]

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from recorder.subtitles import render, to_record, to_srt, to_txt, to_vtt
-from recorder.transcript_filters import SegmentFilter, collapse_loops
+from recorder.transcript_filters import SegmentFilter, collapse_loops, split_sentences
 from recorder.transcript_types import Segment, Word
 from scoring.terms import VocabTerm, find_terms
 
@@ -72,3 +72,14 @@ def test_filter_drops_no_speech_stock_phrases_and_repeats():
     kept = f.accept(Segment(0, 0, 1, "go on go on go on go on", loop))
     assert kept is not None and kept.text == "go on" and len(kept.words) == 2
     assert f.dropped == 6
+
+
+def test_long_segments_split_at_sentence_ends():
+    ws = [Word(i * 2.0, i * 2.0 + 1.5, " " + t) for i, t in enumerate("One two. Three four? Five six seven".split())]
+    long = Segment(3, 0.0, 13.5, "One two. Three four? Five six seven", ws, avg_logprob=-0.2)
+    parts = split_sentences(long)
+    assert [p.text for p in parts] == ["One two.", "Three four?", "Five six seven"]
+    assert [(p.start, p.end) for p in parts] == [(0.0, 3.5), (4.0, 7.5), (8.0, 13.5)]
+    assert all(p.avg_logprob == -0.2 for p in parts)
+    short = Segment(0, 0.0, 3.5, "One two. Three", ws[:3])
+    assert split_sentences(short) == [short]
