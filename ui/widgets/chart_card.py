@@ -57,6 +57,7 @@ class ChartCard(QFrame):
         layout.addLayout(head)
         layout.addLayout(self.body, 1)
         self._widget: QWidget = self.view
+        self.set_empty(None, "Computing…")      # until the first figures arrive
 
     # -- content -------------------------------------------------------------------------------
     def set_chart(self, chart: QChart, table: Table, note: str = "") -> None:
@@ -71,7 +72,7 @@ class ChartCard(QFrame):
             self.body.addWidget(widget)
         self._show(widget, table, note)
 
-    def set_empty(self, table: Table, text: str = "No data for these filters.") -> None:
+    def set_empty(self, table: Table | None, text: str = "No data for these filters.") -> None:
         self.table = table
         self.empty.setText(text)
         self.note.setText("")
