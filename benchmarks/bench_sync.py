@@ -104,6 +104,37 @@ def bench_noop(n: int, tmp: Path) -> list[tuple[str, str, str]]:
     ]
 
 
+def bench_demo(n: int, tmp: Path) -> list[tuple[str, str, str]]:
+    """The same with a whole event from `rolecall demo-data` (takes, transcripts, scorecards ...)."""
+    import subprocess  # noqa: PLC0415
+
+    repo = Path(__file__).resolve().parent.parent
+    hub_dir = tmp / "hub"
+    hub_dir.mkdir(parents=True)
+    subprocess.run([sys.executable, str(repo / "main.py"), "--data-dir", str(tmp / "a"), "demo-data",
+                    "--recordings", str(n), "--seed", "7"], check=True, capture_output=True)
+    a = open_station(tmp / "a")
+    t = time.perf_counter()
+    first = Syncer(a, open_hub(str(hub_dir)), KEY).run()
+    push_s = time.perf_counter() - t
+    b = open_station(tmp / "b")
+    t = time.perf_counter()
+    got = Syncer(b, open_hub(str(hub_dir)), KEY).run()
+    pull_s = time.perf_counter() - t
+    Syncer(a, open_hub(str(hub_dir)), KEY).run()
+    noop_a = timed(lambda: _assert_noop(Syncer(a, open_hub(str(hub_dir)), KEY).run()))
+    noop_b = timed(lambda: _assert_noop(Syncer(b, open_hub(str(hub_dir)), KEY).run()))
+    a.close(), b.close()
+    return [
+        (f"demo-data event ({n:,} takes): first push, {first.sent_records:,} records in "
+         f"{first.sent_batches} batches", f"{push_s:.1f} s", "—"),
+        (f"demo-data event: first pull on a second station ({got.received_records:,} records)",
+         f"{pull_s:.1f} s", "—"),
+        ("demo-data event: no-op sync, recording station", f"{noop_a * 1000:.0f} ms", "<= 1 s"),
+        ("demo-data event: no-op sync, receiving station", f"{noop_b * 1000:.0f} ms", "<= 1 s"),
+    ]
+
+
 def _assert_noop(report) -> None:
     assert report.sent_records == 0 and report.received_records == 0 and report.ok, report.lines()
 
@@ -164,7 +195,7 @@ def bench_media(files: int, mb: int, tmp: Path, rounds: int = 3) -> list[tuple[s
     mbps = lambda s: f"{total / s / 1e6:.0f} MB/s"  # noqa: E731
     return [
         (f"Plain file copy (shutil.copyfile, one after another), {files} x {mb} MB", mbps(c), "baseline"),
-        ("Media push to folder hub, no fsync (sha256 of the bytes written, temp + atomic link)", mbps(p),
+        ("Media push to folder hub, no fsync (sha256 of the mapped file, kernel copy, temp + atomic link)", mbps(p),
          f"**{c / p:.2f}x** of plain copy (goal >= 0.8x)"),
         ("sha256 of the same files alone, one core (the floor of any verified copy)", mbps(h),
          f"{c / h:.2f}x of plain copy"),
@@ -179,9 +210,14 @@ def main() -> None:
     parser.add_argument("--takes", type=int, default=10_000)
     parser.add_argument("--media-files", type=int, default=24)
     parser.add_argument("--media-mb", type=int, default=8)
+    parser.add_argument("--demo", action="store_true",
+                        help="also sync a whole demo-data event (takes, transcripts, scorecards ...)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         rows = bench_noop(args.takes, Path(tmp) / "noop")
+    if args.demo:
+        with tempfile.TemporaryDirectory() as tmp:
+            rows += bench_demo(args.takes, Path(tmp))
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         rows += bench_media(args.media_files, args.media_mb, Path(tmp))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

@@ -168,3 +168,22 @@ def test_s3_hub_that_cannot_be_reached_says_so(tmp_path, monkeypatch):
     hub = open_hub("s3://rolecall-hub/kickoff", "http://127.0.0.1:9")    # nothing listens there
     with pytest.raises(HubUnreachable, match="not reachable"):
         Syncer(store, hub, team_key()).run()
+
+
+def test_rows_written_before_sync_existed_are_all_sent_whatever_their_station_id(tmp_path):
+    """Demo data and imports write rows with other stations' ids before this station ever synced."""
+    from store.sync import Syncer
+    from test_sync_support import HubFactory
+
+    factory = HubFactory("folder", tmp_path)
+    a = new_station(tmp_path / "a")
+    with a.transaction() as db:
+        for name in ("Imported One", "Imported Two"):
+            f = a.record_fields()
+            db["people"].insert({**f, "station_id": "imported-elsewhere", "updated_at": f["created_at"],
+                                 "name": name, "role": "rep"})
+    report = Syncer(a, factory.hub(), team_key()).run()      # first sync: tracking adopts the table
+    assert report.sent_by_table.get("people") == 2
+    b = new_station(tmp_path / "b")
+    Syncer(b, factory.hub(), team_key()).run()
+    assert sorted(p.name for p in PeopleRepo(b).list()) == ["Imported One", "Imported Two"]

@@ -401,7 +401,7 @@ class Syncer:
             for table, n in stats.changed_by_table.items():
                 self.report.received_by_table[table] = self.report.received_by_table.get(table, 0) + n
         for refusal in stats.refused[:5]:
-            self.report.warnings.append(f"Kept in history only (refused by this station): {refusal}")
+            self.report.problems.append(f"Not applied here (kept in sync history): {refusal}")
 
     # -- media ---------------------------------------------------------------------------------------
     def fetch_missing(self) -> SyncReport:

@@ -140,10 +140,11 @@ def ensure_tracking(conn: sqlite3.Connection) -> list[str]:
 
 
 def adopt(conn: sqlite3.Connection, table: str) -> None:
-    """Queue every row of a table not tracked before (rows written before sync existed)."""
+    """Queue every row of a table not tracked before: rows written before sync existed, whatever
+    their ``station_id`` says (demo data, imports) — this station is the one publishing them."""
     local = conn.execute("SELECT value FROM station WHERE key='station_id'").fetchone()[0]
     conn.execute(f"""INSERT OR IGNORE INTO sync_versions(tbl, id, clock, station)
-                     SELECT '{table}', id, COALESCE(clock, 0), station_id FROM "{table}" """)
+                     SELECT '{table}', id, COALESCE(clock, 0), ? FROM "{table}" """, [local])
     conn.execute(f"""INSERT OR IGNORE INTO sync_outbox(tbl, id, clock, op)
                      SELECT '{table}', t.id, v.clock, 'upsert' FROM "{table}" t
                      JOIN sync_versions v ON v.tbl='{table}' AND v.id=t.id WHERE v.station=?""", [local])
