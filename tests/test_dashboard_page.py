@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
@@ -126,6 +127,11 @@ def test_a_rep_can_hide_from_others(context, qtbot, hand):
     _refresh(page, qtbot, lambda: context.set_person(ben))
     assert page.hide_me.isVisibleTo(page) and page.hide_me.isChecked()
     assert "Ben" in _reps(page)                                # a hidden rep still sees themself
+    assert "you are #3" in page.card("leaderboard").note.text()
+    model = page.leaderboard_tab.reps_model
+    bold = [model.rows[i]["rep"] for i in range(model.rowCount())
+            if model.data(model.index(i, 1), Qt.ItemDataRole.FontRole) is not None]
+    assert bold == ["Ben"]
     _refresh(page, qtbot, lambda: page.hide_me.setChecked(False))
     assert context.store.db.execute("SELECT hidden FROM people WHERE id=?", [hand["ben"]]).fetchone()[0] == 0
     ana = Person(hand["ana"], "Ana", "rep", "North")

@@ -102,6 +102,8 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         """Recompute for the current filters and viewer (in the background)."""
         person = self.context.person
+        self.leaderboard_tab.viewer_id = person.id if person else None
+        self._drawn.pop("leaderboard", None)      # the viewer's row is drawn in bold
         self.worker.request(self.filter_bar.filters(), person.id if person else None,
                             analytics.GROUPS[max(0, self.tabs.currentIndex())])
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from scoring.analytics_base import Table
@@ -28,6 +29,7 @@ class TableModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = columns
         self.rows: list[dict] = []
+        self.highlight = lambda row: False      # rows shown in bold (the viewer's own)
 
     def set_table(self, table: Table) -> None:
         self.beginResetModel()
@@ -54,6 +56,10 @@ class TableModel(QAbstractTableModel):
             return fmt_value(value, kind)
         if role == Qt.ItemDataRole.UserRole:           # what sorting compares
             return (value is None, value if value is not None else 0)
+        if role == Qt.ItemDataRole.FontRole and self.highlight(self.rows[index.row()]):
+            font = QFont()
+            font.setBold(True)
+            return font
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

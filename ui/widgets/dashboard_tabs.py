@@ -60,7 +60,9 @@ class LeaderboardTab(_Tab):
     def __init__(self, on_export, parent=None):
         super().__init__(on_export, parent)
         self.reps_card = self.card("Leaderboard", "leaderboard", 0, 0, height=420)
+        self.viewer_id: str | None = None
         self.reps_model = TableModel(self.REPS, self)
+        self.reps_model.highlight = lambda row: row.get("rep_id") == self.viewer_id
         self.reps_view = make_table_view(self.reps_model)
         self.teams_card = self.card("Teams", "teams", 1, 0, height=300)
         self.teams_model = TableModel(self.TEAMS, self)
@@ -69,10 +71,13 @@ class LeaderboardTab(_Tab):
     def update_data(self, data: DashboardData) -> None:
         self.reps_model.set_table(data.leaderboard)
         self.teams_model.set_table(data.teams)
-        for card, view, table, what in ((self.reps_card, self.reps_view, data.leaderboard, "reps"),
-                                        (self.teams_card, self.teams_view, data.teams, "teams")):
+        mine = next((r for r in data.leaderboard.rows if r.get("rep_id") == self.viewer_id), None)
+        for card, view, table, note in (
+                (self.reps_card, self.reps_view, data.leaderboard,
+                 f"{len(data.leaderboard.rows)} reps" + (f" · you are #{mine['rank']}" if mine else "")),
+                (self.teams_card, self.teams_view, data.teams, f"{len(data.teams.rows)} teams")):
             if table.rows:
-                card.set_widget(view, table, f"{len(table.rows)} {what}")
+                card.set_widget(view, table, note)
             else:
                 card.set_empty(table, "No takes match these filters.")
 
