@@ -25,9 +25,10 @@ def _stop(thread: QThread) -> None:
 
 
 class _PinnedStore:
-    """The store with ONE connection for this worker. Python's thread-locals do not survive between
-    two slot calls on a QThread (PySide6 makes a fresh Python thread state for each), so ``store.db``
-    would open a new connection per request and lose the analytics fact tables with it."""
+    """The store with ONE connection for this worker. Observed with PySide6 6.6 here: the store's
+    thread-local connection did not survive from one queued slot call on this QThread to the next
+    (same thread id, empty ``threading.local``), so ``store.db`` opened a new connection per request
+    (each kept open in the store's list) and the analytics fact tables were rebuilt every time."""
 
     def __init__(self, store: Store):
         self._store = store
