@@ -25,10 +25,10 @@ def _stop(thread: QThread) -> None:
 
 
 class _PinnedStore:
-    """The store with ONE connection for this worker. Observed with PySide6 6.6 here: the store's
-    thread-local connection did not survive from one queued slot call on this QThread to the next
-    (same thread id, empty ``threading.local``), so ``store.db`` opened a new connection per request
-    (each kept open in the store's list) and the analytics fact tables were rebuilt every time."""
+    """The store with ONE connection for this worker. Observed with PySide6 6.6 here: once a QThread's
+    event loop has gone idle between two queued slot calls, ``threading.local`` data set in the first
+    call is gone in the next (same thread id), so ``store.db`` opened a new connection per request
+    (each kept open in the store's list until it closes) and the fact tables were rebuilt each time."""
 
     def __init__(self, store: Store):
         self._store = store
