@@ -4,6 +4,8 @@ Each command group lives in its own module and is registered below with one line
 """
 from __future__ import annotations
 
+import sqlite3
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -46,7 +48,23 @@ def _register() -> None:
 
 def main(argv: list[str] | None = None, launch_app: Callable[[Path], int] | None = None) -> None:
     """Run the command line; ``launch_app(data_dir) -> exit code`` opens the window."""
-    cli.main(args=argv, prog_name="rolecall", obj=launch_app)
+    try:
+        cli.main(args=argv, prog_name="rolecall", obj=launch_app)
+    except sqlite3.DatabaseError as exc:  # surfaced by a command, after opening went well
+        click.echo(f"Error: {database_problem(exc)}", err=True)
+        sys.exit(1)
+
+
+def database_problem(exc: sqlite3.DatabaseError) -> str:
+    """A database error in words a person at a station can act on."""
+    text = str(exc)
+    if "full" in text:
+        return ("The disk is full, so the database could not be written; the last change was not "
+                "saved. Free some space and try again.")
+    if "locked" in text or "busy" in text:
+        return "The database is busy in another Rolecall window or command. Close it and try again."
+    return (f"The station database could not be read ({text}); it may be damaged. "
+            "Run `rolecall db check`; to keep it and start fresh, `rolecall db move-aside`.")
 
 
 _register()

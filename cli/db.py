@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from cli import cli
-from store.db import DB_NAME, move_aside
+from store.db import DB_NAME, CorruptDatabaseError, check_integrity, move_aside
 
 
 @cli.group("db")
@@ -26,8 +26,12 @@ def db_move_aside(obj) -> None:
 @db_group.command("check")
 @click.pass_obj
 def db_check(obj) -> None:
-    """Open the database, apply pending migrations and report its state."""
+    """Open the database, read every page for damage, apply pending migrations, report its state."""
     store = obj.store()
+    try:
+        check_integrity(store)
+    except CorruptDatabaseError as exc:
+        raise click.ClickException(f"{exc}\nTo keep it and start fresh: rolecall db move-aside") from exc
     counts = {t: store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
               for t in ("people", "terms", "exercises", "recordings", "scorecards")}
     click.echo(f"{store.path}: schema {store.user_version()}, station {store.station_name} "

@@ -22,9 +22,10 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def open_station(data_dir: Path | str | None = None, seed: bool = True) -> Store:
+def open_station(data_dir: Path | str | None = None, seed: bool = True,
+                 full_check: bool = False) -> Store:
     """Open the station's store; on first start import the default kit so the station is usable."""
-    store = open_store(Path(data_dir) if data_dir else default_data_dir())
+    store = open_store(Path(data_dir) if data_dir else default_data_dir(), full_check=full_check)
     if seed and store.get_meta("default_kit_seeded") is None:
         repo = KitRepo(store)
         if repo.is_empty():

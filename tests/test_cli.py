@@ -96,3 +96,28 @@ def test_real_process_help_and_no_display(tmp_path):
                                 env=env, timeout=120)
     assert no_display.returncode == 1
     assert "No display found" in no_display.stderr and "Traceback" not in no_display.stderr
+
+
+def test_damage_past_the_header_is_reported_without_a_traceback(data_dir, tmp_path):
+    from store.station import open_station
+
+    store = open_station(data_dir)
+    with store.transaction() as db:
+        for i in range(400):
+            db["people"].insert({**store.record_fields(), "name": f"Person {i} " + "x" * 400,
+                                 "role": "rep"})
+    store.close()
+    path = data_dir / "rolecall.db"
+    blob = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(page * 3, len(blob) - page, page):   # wreck every page after the schema
+        blob[offset:offset + 100] = b"\xff" * 100
+    path.write_bytes(bytes(blob))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    listed = subprocess.run([sys.executable, str(REPO / "main.py"), "--data-dir", str(data_dir),
+                             "people", "list"], capture_output=True, text=True, env=env, timeout=120)
+    assert listed.returncode == 1 and "Traceback" not in listed.stderr
+    assert "db move-aside" in listed.stderr
+    checked = subprocess.run([sys.executable, str(REPO / "main.py"), "--data-dir", str(data_dir),
+                              "db", "check"], capture_output=True, text=True, env=env, timeout=120)
+    assert checked.returncode == 1 and "damaged" in checked.stderr and "Traceback" not in checked.stderr

@@ -59,7 +59,7 @@ def _services() -> dict:
 
 def _open_with_dialogs(data_dir: Path, box):
     try:
-        return open_station(data_dir)
+        return open_station(data_dir, full_check=True)
     except CorruptDatabaseError as exc:
         answer = box.question(
             None, "Rolecall — damaged database",
