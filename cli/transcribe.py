@@ -115,3 +115,22 @@ def transcribe_queue(obj, threads: int | None, model: str | None, retry_failed: 
     click.echo(f"{done} transcribed, {failed} failed")
     if failed:
         raise SystemExit(1)
+
+
+@cli.command("transcript-search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.pass_obj
+def transcript_search(obj, query: tuple[str, ...], limit: int) -> None:
+    """Full-text search over the station's transcripts ("quoted phrase" for a phrase).
+
+    Prints one line per matching segment: recording id, time, the segment with the match in [ ]."""
+    from store.transcripts import TranscriptRepo
+
+    hits = TranscriptRepo(obj.store()).search(" ".join(query), limit)
+    for h in hits:
+        m, s = divmod(int(h["start"]), 60)
+        click.echo(f"{h['recording_id']}  {m}:{s:02d}  {h['snippet']}")
+    if not hits:
+        click.echo("no match", err=True)
+        raise SystemExit(1)

@@ -84,3 +84,23 @@ def test_transcribe_queue_processes_station_jobs(tmp_path):
         assert t and "deal clinic" in t["text"].lower()
     finally:
         store.close()
+
+
+def test_transcript_search_finds_stored_segments(tmp_path):
+    from store.station import open_station
+    from store.transcripts import TranscriptRepo
+
+    data_dir = tmp_path / "station"
+    store = open_station(data_dir)
+    try:
+        with store.transaction() as db:
+            f = store.record_fields()
+            db["recordings"].insert(dict(f, status="submitted"))
+        repo = TranscriptRepo(store)
+        tid = repo.begin_transcript(f["id"], "m", "en", 80.0)
+        repo.add_segment(tid, {"start": 65.0, "end": 68.0, "text": "Then we reframed the objection."}, 0)
+    finally:
+        store.close()
+    r = rolecall("transcript-search", "reframe", data_dir=data_dir)
+    assert r.returncode == 0 and r.stdout.strip() == f"{f['id']}  1:05  Then we [reframed] the objection."
+    assert rolecall("transcript-search", '"objection then"', data_dir=data_dir).returncode == 1

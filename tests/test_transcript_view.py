@@ -130,3 +130,33 @@ def test_settings_page_gets_a_transcription_section(main_window, qtbot, tmp_path
     s = settings_from_store(main_window.context.store)
     assert s.model is None and s.threads == 1
     assert main_window.context.services["transcription_queue"].process.settings.threads == 1
+
+
+def test_panel_search_filters_recordings_and_jumps_to_the_match(main_window, qtbot):
+    from store.transcripts import TranscriptRepo
+
+    store = main_window.context.store
+    repo = TranscriptRepo(store)
+    ids = []
+    for text in ("We reframed the objection.", "Our champion set it up."):
+        with store.transaction() as db:
+            f = store.record_fields()
+            db["recordings"].insert(dict(f, status="submitted"))
+        repo.enqueue(f["id"])
+        repo.claim(f["id"])
+        tid = repo.begin_transcript(f["id"], "m", "en", 30.0)
+        repo.add_segment(tid, {"start": 1.0, "end": 3.0, "text": "Intro words here."}, 0)
+        repo.add_segment(tid, {"start": 12.0, "end": 15.0, "text": text}, 1)
+        repo.complete_transcript(tid, f["id"], {}, [])
+        repo.mark_done(f["id"])
+        ids.append(f["id"])
+    panel = main_window.transcription_panel
+    panel.refresh()
+    qtbot.keyClicks(panel.search, "reframe")
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    assert panel.summary.text() == "1 recording match"
+    assert not panel.table.isRowHidden(panel.rows[ids[0]]) and panel.table.isRowHidden(panel.rows[ids[1]])
+    panel.select(ids[0])
+    assert panel.view._current == 1  # the segment that matched is highlighted
+    panel.search.clear()
+    assert not panel.table.isRowHidden(panel.rows[ids[1]])

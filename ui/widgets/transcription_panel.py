@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QFileDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+                               QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar,
+                               QPushButton,
                                QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QToolButton,
                                QVBoxLayout, QWidget)
 
@@ -51,9 +52,17 @@ class TranscriptionPanel(QWidget):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.retry_button)
         self.view = TranscriptView()
+        self.search = QLineEdit()
+        self.search.setObjectName("transcriptSearch")
+        self.search.setPlaceholderText("Search all transcripts (words or \"a phrase\"), Enter")
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(self.run_search)
+        self.search.textChanged.connect(lambda t: self.run_search() if not t else None)
+        self.matches: dict[str, float] | None = None
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.search)
         lv.addWidget(self.table, 1)
         lv.addLayout(buttons)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -107,9 +116,28 @@ class TranscriptionPanel(QWidget):
             self.table.setItem(r, 4, reason)
         self.summary.setText(", ".join(f"{n} {STATUS_TEXT.get(s, s).lower()}" for s, n in sorted(counts.items()))
                              or "No transcription jobs yet.")
+        if self.matches is not None:
+            for rid, r in self.rows.items():
+                self.table.setRowHidden(r, rid not in self.matches)
+            n = len(self.matches)
+            self.summary.setText(f"{n} recording{'s' if n != 1 else ''} match" if n else "No transcript matches.")
+        else:
+            for r in range(self.table.rowCount()):
+                self.table.setRowHidden(r, False)
         if keep:
             self.select(keep)
         self._update_buttons()
+
+    def run_search(self) -> None:
+        """Show only the recordings whose transcript matches; selecting one jumps to the match."""
+        query = self.search.text().strip()
+        if not query:
+            self.matches = None
+        else:
+            self.matches = {}
+            for hit in self.queue.repo.search(query, 500):
+                self.matches.setdefault(hit["recording_id"], hit["start"])
+        self.refresh()
 
     def progress_bar(self, recording_id: str) -> QProgressBar | None:
         r = self.rows.get(recording_id)
@@ -132,6 +160,8 @@ class TranscriptionPanel(QWidget):
         rid = self.selected()
         if rid:
             self.view.load_recording(self.queue.repo, rid)
+            if self.matches and rid in self.matches:
+                self.view.set_position(self.matches[rid] + 0.001)  # highlight the matching segment
         else:
             self.view.set_transcript([], [])
         self._update_buttons()
