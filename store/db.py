@@ -56,8 +56,10 @@ class Store:
         self.data_dir = data_dir
         self.path = path
         self.media_dir = data_dir / "media"
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        # One connection per OS thread, keyed by its native id: threading.local would lose it
+        # between two calls on the same Qt worker thread (each call gets a fresh Python thread
+        # state) and leak a connection per job.
+        self._handles: dict[int, sqlite_utils.Database] = {}
         self._conn_lock = threading.Lock()
         self._write_lock = threading.RLock()
         self.station_id: str = ""
@@ -66,23 +68,38 @@ class Store:
     @property
     def db(self) -> sqlite_utils.Database:
         """The calling thread's database handle."""
-        handle = getattr(self._local, "db", None)
+        key = threading.get_native_id()
+        handle = self._handles.get(key)
         if handle is None:
-            conn = _connect(self.path)
+            handle = sqlite_utils.Database(_connect(self.path))
             with self._conn_lock:
-                self._connections.append(conn)
-            handle = self._local.db = sqlite_utils.Database(conn)
+                self._prune_finished_threads()
+                self._handles[key] = handle
         return handle
+
+    def _prune_finished_threads(self) -> None:
+        """Close the connections of threads that have ended (Linux lists live threads in /proc)."""
+        tasks = Path("/proc/self/task")
+        if len(self._handles) < 4 or not tasks.is_dir():
+            return
+        alive = {int(name) for name in os.listdir(tasks) if name.isdigit()}
+        for key in [k for k in self._handles if k not in alive]:
+            try:
+                self._handles.pop(key).conn.close()
+            except sqlite3.Error:
+                pass
+
+    def connection_count(self) -> int:
+        return len(self._handles)
 
     def close(self) -> None:
         with self._conn_lock:
-            for conn in self._connections:
+            for handle in self._handles.values():
                 try:
-                    conn.close()
+                    handle.conn.close()
                 except sqlite3.Error:
                     pass
-            self._connections.clear()
-        self._local = threading.local()
+            self._handles.clear()
 
     # -- writing -----------------------------------------------------------------------------
     @contextmanager

@@ -164,3 +164,17 @@ def test_people_rules(store):
         people.add("   ", "rep")
     assert people.find(ana.id) == people.find("ANA LOPEZ") == ana
     assert people.teams() == ["North"]
+
+
+def test_one_connection_per_thread_and_finished_threads_let_go(store):
+    store.db.execute("SELECT 1")
+    base = store.connection_count()
+    for _ in range(12):   # twelve short-lived worker threads, one after another
+        worker = threading.Thread(target=lambda: PeopleRepo(store).list())
+        worker.start()
+        worker.join(10)
+    assert store.connection_count() <= base + 4
+    same = []
+    for _ in range(3):
+        same.append(store.db)
+    assert same[0] is same[1] is same[2]
