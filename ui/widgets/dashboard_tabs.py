@@ -59,12 +59,12 @@ class LeaderboardTab(_Tab):
 
     def __init__(self, on_export, parent=None):
         super().__init__(on_export, parent)
-        self.reps_card = self.card("Leaderboard", "leaderboard", 0, 0, height=420)
+        self.reps_card = self.card("Leaderboard", "leaderboard", 0, 0, span=2, height=420)
         self.viewer_id: str | None = None
         self.reps_model = TableModel(self.REPS, self)
         self.reps_model.highlight = lambda row: row.get("rep_id") == self.viewer_id
         self.reps_view = make_table_view(self.reps_model)
-        self.teams_card = self.card("Teams", "teams", 1, 0, height=300)
+        self.teams_card = self.card("Teams", "teams", 1, 0, span=2, height=300)
         self.teams_model = TableModel(self.TEAMS, self)
         self.teams_view = make_table_view(self.teams_model)
 
