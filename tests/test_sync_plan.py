@@ -187,3 +187,14 @@ def test_rows_written_before_sync_existed_are_all_sent_whatever_their_station_id
     b = new_station(tmp_path / "b")
     Syncer(b, factory.hub(), team_key()).run()
     assert sorted(p.name for p in PeopleRepo(b).list()) == ["Imported One", "Imported Two"]
+
+
+def test_tracking_does_not_stop_a_later_migration_from_dropping_a_column(tmp_path):
+    store = new_station(tmp_path / "s")
+    status(store)                                        # triggers installed on every synced table
+    pid = add_person(store, "Gil")
+    with store.transaction() as db:
+        db.execute("ALTER TABLE people DROP COLUMN hidden")
+        ensure_tracking(db.conn)                         # triggers refreshed for the new columns
+        db.execute("DELETE FROM people WHERE id=?", [pid])
+    assert store.db.execute("SELECT op FROM sync_outbox WHERE id=?", [pid]).fetchone()[0] == "delete"

@@ -7,7 +7,8 @@ local insert, update or delete in ``sync_outbox`` and the row's version (clock, 
 ``sync_versions``. An update that did not advance the row's Lamport clock gets a fresh tick from the
 trigger, so "the latest change wins" holds even for code that forgets to tick. The triggers are
 silent while sync itself applies rows (``sync_state.applying = '1'``, only ever set inside the apply
-transaction).
+transaction). The triggers name no column but ``id``, ``clock`` and ``station_id``, so later migrations
+can still add, rename or drop other columns (SQLite refuses to drop a column a trigger uses).
 """
 from __future__ import annotations
 
@@ -52,8 +53,11 @@ def _parents_first(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
     return order
 
 
+TRIGGER_VERSION = "2"
+
+
 def _signature(columns: list[str]) -> str:
-    return hashlib.sha1(",".join(columns).encode()).hexdigest()[:8]
+    return hashlib.sha1((TRIGGER_VERSION + ":" + ",".join(columns)).encode()).hexdigest()[:8]
 
 
 def _quiet() -> str:
@@ -69,7 +73,6 @@ def _trigger_sql(table: str, columns: list[str], sig: str) -> list[str]:
     # an insert without a clock (0) gets a tick for its version; the row itself is left alone (some
     # tables refuse updates)
     ins_clock = f"CASE WHEN COALESCE(new.clock, 0) = 0 THEN {clock_now} ELSE new.clock END"
-    old_json = "json_object(" + ", ".join(f"'{c}', old.\"{c}\"" for c in columns) + ")"
     name = f"{TRIGGER_PREFIX}{table}_{sig}"
     return [
         f"""CREATE TRIGGER "{name}_ai" AFTER INSERT ON {q} WHEN {_quiet()} BEGIN
@@ -98,7 +101,7 @@ def _trigger_sql(table: str, columns: list[str], sig: str) -> list[str]:
                 VALUES('{table}', old.id, COALESCE(old.clock, 0),
                        COALESCE((SELECT station FROM sync_versions WHERE tbl='{table}' AND id=old.id),
                                 old.station_id),
-                       'upsert', {old_json}, 'deleted here', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+                       'upsert', NULL, 'deleted here', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
             INSERT OR REPLACE INTO sync_outbox(tbl, id, clock, op) VALUES('{table}', old.id, {clock_now}, 'delete');
             INSERT OR REPLACE INTO sync_versions(tbl, id, clock, station)
                 VALUES('{table}', old.id, {clock_now}, {station});
