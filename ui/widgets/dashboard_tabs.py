@@ -225,9 +225,9 @@ class ScoresTab(_Tab):
         holder = QWidget()
         holder.setLayout(picker)
         self.grid.addWidget(holder, 1, 0)
-        self.histogram = self.card("Scores of one criterion", "score-histogram", 2, 0)
+        self.histogram = self.card("Scores of one criterion", "score-histogram", 2, 0, span=2)
         self.agreement = self.card("Agreement between scorers over time (Krippendorff's α, ordinal)",
-                                   "agreement", 2, 1)
+                                   "agreement", 3, 0, span=2)
 
     def update_data(self, data: DashboardData) -> None:
         self.data = data
