@@ -8,9 +8,9 @@ probe finds in their file. Files are never deleted here: nothing recorded is los
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -22,6 +22,22 @@ COLUMNS = ("id", "created_at", "station_id", "rep_id", "exercise_id", "partner_i
            "started_at", "ended_at", "submitted_at", "duration_s", "media_path", "media_sha256",
            "media_size", "has_video", "has_audio", "dropped_frames", "gaps")
 OPEN = ("take", "recovered")   # finished takes a rep may still submit or discard
+
+
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock on an open lock file without waiting; False if another process holds it.
+    The OS drops the lock when its holder dies, however it dies (that is how a crash is told apart
+    from a take still being recorded)."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt  # noqa: PLC0415
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl  # noqa: PLC0415
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:   # BlockingIOError / PermissionError: held elsewhere
+        return False
+    return True
 
 
 class RecordingError(ValueError):
@@ -123,8 +139,9 @@ class RecordingRepo:
         abs_path = self.absolute(rec.media_path)
         abs_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self._lock_path(rec), os.O_CREAT | os.O_RDWR, 0o644)
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.write(fd, str(os.getpid()).encode())
+        os.lseek(fd, 0, os.SEEK_SET)
+        _try_lock(fd)
         self._locks[rid] = fd
         return rec
 
@@ -246,9 +263,6 @@ class RecordingRepo:
             return False
         fd = os.open(lock, os.O_RDWR)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
+            return not _try_lock(fd)
         finally:
             os.close(fd)
-        return False
