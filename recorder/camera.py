@@ -24,6 +24,10 @@ def open_capture(spec: DeviceSpec):
     """Default capture factory: a cv2.VideoCapture for a classified spec."""
     import cv2  # noqa: PLC0415 - OpenCV is heavy; import only when a camera is really opened
 
+    try:  # our NoCameraError says what failed; OpenCV's own warnings would only add noise
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+    except AttributeError:
+        pass
     if spec.kind == "index":
         return cv2.VideoCapture(int(spec.value))
     if spec.kind == "name":
