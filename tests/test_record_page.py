@@ -148,3 +148,11 @@ def test_discard_a_take(page, qtbot, context):
     assert RecordingRepo(context.store).get(rec.id).status == "discarded"
     assert page.takes.count() == 0 and not page.submit_button.isEnabled()
     assert RecordingRepo(context.store).media_file(rec.id).exists()     # nothing recorded is deleted
+
+
+def test_low_disk_warning(tmp_path, monkeypatch):
+    import ui.pages.record_setup as setup
+    assert setup.disk_space_warning(tmp_path) == "" or setup.LOW_DISK_BYTES > 0
+    monkeypatch.setattr(setup, "LOW_DISK_BYTES", 1 << 62)        # every real disk is "nearly full" now
+    text = setup.disk_space_warning(tmp_path)
+    assert text.startswith("Only ") and "min of video" in text

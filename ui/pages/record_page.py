@@ -16,25 +16,10 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 from recorder.camera import CameraSource
 from recorder.microphone import MicrophoneSource
 from store.recordings import RecordingError, RecordingRepo
-from ui.pages.record_setup import RecordSetup, mmss
+from ui.pages.record_setup import RecordSetup, disk_space_warning, local_time, mmss, repolish
 from ui.widgets.level_meter import LevelMeter
 from ui.widgets.video_preview import VideoPreview
 from ui.workers.record_worker import RecordWorker, start_worker_thread
-
-
-def _repolish(widget: QWidget) -> None:
-    """Re-apply the style sheet's rules after an objectName change (setting a style sheet re-polishes)."""
-    widget.setStyleSheet(widget.styleSheet() or " ")
-    widget.setStyleSheet("")
-
-
-def _local_time(iso: str | None) -> str:
-    """'2026-11-23T10:02:03.000Z' -> '10:02:03' in the station's time zone."""
-    from datetime import datetime
-    try:
-        return datetime.fromisoformat((iso or "").replace("Z", "+00:00")).astimezone().strftime("%H:%M:%S")
-    except ValueError:
-        return "?"
 
 
 class RecordPage(QWidget):
@@ -187,7 +172,7 @@ class RecordPage(QWidget):
         person, ex = self.context.person, self.exercise
         if person and ex:
             for rec in self.repo.open_takes(person.id, ex["id"]):
-                label = (f"{_local_time(rec.started_at)} · {rec.duration_s or 0:.1f} s"
+                label = (f"{local_time(rec.started_at)} · {rec.duration_s or 0:.1f} s"
                          f"{' · recovered after a crash' if rec.status == 'recovered' else ''}"
                          f"{f' · {len(rec.gaps)} gap(s)' if rec.gaps else ''}")
                 item = QListWidgetItem(label)
@@ -224,7 +209,7 @@ class RecordPage(QWidget):
                          "limit": float(ex["time_limit_s"])}
         self.state = "countdown"
         self._count = self.countdown_seconds
-        self._say("")
+        self._say(disk_space_warning(self.context.store.media_dir))
         self._update_buttons()
         if self._count <= 0:
             self._begin_recording()
@@ -392,7 +377,7 @@ class RecordPage(QWidget):
         name = "danger" if self.state == "recording" else "primary"
         if self.record_button.objectName() != name:
             self.record_button.setObjectName(name)
-            _repolish(self.record_button)
+            repolish(self.record_button)
         self.record_button.setEnabled(self.state in ("idle", "countdown", "recording"))
         has_take = self.selected_take_id() is not None
         playing = False
@@ -408,7 +393,7 @@ class RecordPage(QWidget):
         name = "errorText" if error else "message"
         if self.message.objectName() != name:
             self.message.setObjectName(name)
-            _repolish(self.message)
+            repolish(self.message)
         self.message.setText(text)
         if text:
             self.context.say(text, 8000)

@@ -13,6 +13,38 @@ def mmss(seconds: float) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
+def repolish(widget: QWidget) -> None:
+    """Re-apply the style sheet's rules after an objectName change (setting a style sheet re-polishes)."""
+    widget.setStyleSheet(widget.styleSheet() or " ")
+    widget.setStyleSheet("")
+
+
+def local_time(iso: str | None) -> str:
+    """'2026-11-23T10:02:03.000Z' -> '10:02:03' in the station's time zone."""
+    from datetime import datetime
+    try:
+        return datetime.fromisoformat((iso or "").replace("Z", "+00:00")).astimezone().strftime("%H:%M:%S")
+    except ValueError:
+        return "?"
+
+
+LOW_DISK_BYTES = 500_000_000
+BYTES_PER_MINUTE = 25_000_000      # a 720p30 take, benchmarks/bench_record.py: ~24 MB a minute
+
+
+def disk_space_warning(folder) -> str:
+    """A sentence when the media folder's disk is nearly full, else ''."""
+    import shutil
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return ""
+    if free >= LOW_DISK_BYTES:
+        return ""
+    return (f"Only {free / 1e6:.0f} MB free on this station's disk (about {free / BYTES_PER_MINUTE:.0f} min "
+            "of video). Recording will stop cleanly if it fills up; free space before the next rep.")
+
+
 class RecordSetup(QWidget):
     exercise_changed = Signal()
     devices_changed = Signal()
