@@ -308,6 +308,8 @@ class TakeRecorder:
         with self._finish_lock:
             if self._result is not None:
                 return self._result
+            if self._enc_thread is None:
+                raise RecorderError("This take was never started, so there is nothing to stop.")
             if self._t_stop is None:
                 self._t_stop = self._clock()
                 self._stop_called_at = self._t_stop

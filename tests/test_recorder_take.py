@@ -98,7 +98,9 @@ def test_time_limit_stops_the_take_by_itself(tmp_path):
     assert abs(info.video.end - info.audio.end) < 0.1
 
 
-def test_needs_a_device():
-    from recorder.errors import NothingToRecordError
+def test_needs_a_device_and_a_start(tmp_path):
+    from recorder.errors import NothingToRecordError, RecorderError
     with pytest.raises(NothingToRecordError):
         TakeRecorder("x.mp4", None, None)
+    with pytest.raises(RecorderError, match="never started"):
+        TakeRecorder(tmp_path / "x.mp4", CameraSource(CAMERA_FILE)).stop()
