@@ -72,6 +72,7 @@ class RecordWorker(QObject):
         self._camera_factory = camera_factory
         self._microphone_factory = microphone_factory
         self._preview_fps = preview_fps
+        self._throttle = _Throttle(preview_fps)
         self._take: TakeRecorder | None = None
         self._preview_cam: CameraSource | None = None
         self._preview_mic: tuple[MicrophoneSource, threading.Event] | None = None
