@@ -1,4 +1,6 @@
 """Term detection (scoring/terms.py): forms, inflections, slips, times.  Pure, no model."""
+from pathlib import Path
+
 from scoring.terms import (TimedWord, VocabTerm, allowed_edits, find_terms, inflections, normalize,
                            parse_vocabulary_text, term_forms, vocabulary_phrases)
 
@@ -91,3 +93,24 @@ def test_a_term_beats_its_own_shorter_alias():
     assert [(h.text, h.start, h.end, h.form) for h in hits] == [("discovery call", 1.0, 1.9, "discovery call")]
     hits = find_terms(words("in discovery we"), [VocabTerm("discovery call", ("discovery",))])
     assert [h.form for h in hits] == ["discovery"]
+
+
+def test_vocabulary_files_kit_yaml_text_and_errors(tmp_path):
+    import pytest
+
+    from scoring.terms import load_vocabulary_file
+
+    kit = load_vocabulary_file(Path(__file__).parent.parent / "assets" / "kit" / "default.yaml")
+    reframe = next(t for t in kit if t.term == "reframe")
+    assert reframe.term_id == "reframe" and "reframing" in reframe.aliases and len(kit) >= 11
+    (tmp_path / "list.yml").write_text("- champion\n- term: deal clinic\n  aliases: [deal clinics]\n")
+    assert load_vocabulary_file(tmp_path / "list.yml") == [
+        VocabTerm("champion"), VocabTerm("deal clinic", ("deal clinics",))]
+    (tmp_path / "v.txt").write_text("vocabulary is not yaml here\n")
+    assert load_vocabulary_file(tmp_path / "v.txt") == [VocabTerm("vocabulary is not yaml here")]
+    (tmp_path / "bad.yaml").write_text("vocabulary: [\n")
+    with pytest.raises(ValueError, match="not valid YAML"):
+        load_vocabulary_file(tmp_path / "bad.yaml")
+    (tmp_path / "empty.txt").write_text("# nothing\n")
+    with pytest.raises(ValueError, match="no vocabulary terms"):
+        load_vocabulary_file(tmp_path / "empty.txt")
