@@ -203,3 +203,21 @@ def test_a_take_still_recording_elsewhere_is_not_recovered_by_the_station_that_r
     b.close()
     b = new_station(tmp_path / "b", seed=True)                # b opens again: recover_interrupted runs
     assert RecordingRepo(b).get(rec.id).status == "recording"
+
+
+def test_folder_hub_sweeps_temp_files_a_killed_sync_left_behind(tmp_path):
+    import os
+    import time
+
+    from store.sync.folder_hub import FolderHub
+
+    root = tmp_path / "hub"
+    (root / ".tmp").mkdir(parents=True)
+    old, fresh = root / ".tmp" / "old.part", root / ".tmp" / "fresh.part"
+    old.write_bytes(b"half a batch"), fresh.write_bytes(b"someone writing now")
+    day_ago = time.time() - 2 * 86400
+    os.utime(old, (day_ago, day_ago))
+    hub = FolderHub(root)
+    assert hub.put_if_absent("batches/x/1", b"data")
+    assert not old.exists() and fresh.exists()
+    assert hub.list("batches/") == ["batches/x/1"]

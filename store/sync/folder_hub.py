@@ -31,6 +31,7 @@ class FolderHub(Hub):
         self.location = str(self.root)
         self.fsync = fsync
         self._links = True
+        self._swept = False
         self._dirty: list[tuple[Path, bool]] = []
         self._lock = threading.Lock()
 
@@ -52,6 +53,9 @@ class FolderHub(Hub):
             tmp.mkdir(exist_ok=True)
         except OSError as exc:
             raise os_error(exc, f"creating {tmp}") from exc
+        if not self._swept:
+            self._swept = True
+            _sweep(tmp)
         return tmp / f"{uuid.uuid4().hex}.part"
 
     def _write_tmp(self, data: bytes) -> Path:
@@ -276,3 +280,19 @@ def _copy_fd(src: int, dst: int, size: int) -> None:
     os.lseek(src, 0, os.SEEK_SET)
     while chunk := os.read(src, CHUNK):
         os.write(dst, chunk)
+
+
+def _sweep(tmp: Path, older_than_s: float = 24 * 3600) -> None:
+    """Remove temp files a killed sync left behind (a day old: no live writer can still own them)."""
+    import time  # noqa: PLC0415
+
+    cutoff = time.time() - older_than_s
+    try:
+        for leftover in tmp.glob("*.part"):
+            try:
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
+            except OSError:
+                pass
+    except OSError:
+        pass
