@@ -6,6 +6,11 @@ the bucket refuses to overwrite an existing batch (HTTP 412). Media are sent wit
 ``x-amz-checksum-sha256`` so the service checks the bytes on arrival, and their size is checked with a
 HEAD afterwards. (moto, used in the tests, honours If-None-Match but does not check the checksum; the
 receiving station hashes every media file it downloads, so a damaged object is still caught there.)
+
+Fallback for services that ignore ``If-None-Match`` on PUT (older MinIO/Ceph): batch names carry the
+publishing station's id and sequence, only that station writes them, and a station never runs two syncs
+at once (a lock in its data dir) — so nothing else can overwrite them; the guarantee then rests on that,
+and every batch is still verified (hash + HMAC + name) when read.
 """
 from __future__ import annotations
 
