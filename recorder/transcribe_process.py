@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -77,6 +78,17 @@ def _child_main(requests, results, settings: dict) -> None:  # runs in the child
             results.send(("error", job, {"kind": "internal", "retryable": True,
                                          "message": f"{type(e).__name__}: {e}",
                                          "traceback": traceback.format_exc()}))
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is None:
+        return "no exit code"
+    if code < 0:
+        try:
+            return f"exit code {code}, {signal.Signals(-code).name}"
+        except ValueError:
+            return f"exit code {code}"
+    return f"exit code {code}" + (": it could not start; see the app's error output" if code == 1 else "")
 
 
 class TranscriptionProcess:
@@ -156,7 +168,7 @@ class TranscriptionProcess:
                 if self._cancelled:
                     raise TranscriptionCancelled() from None
                 raise TranscriptionCrashed(
-                    f"the transcription process died (exit code {proc.exitcode}) after "
+                    f"the transcription process died ({_exit_reason(proc.exitcode)}) after "
                     f"{len(segments)} segment(s); retry the job") from None
             if msg_job != job:
                 continue
