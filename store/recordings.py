@@ -222,10 +222,13 @@ class RecordingRepo:
 
     # -- crash recovery ------------------------------------------------------------------------
     def recover_interrupted(self, probe: Callable | None = None) -> list[Recording]:
-        """Rows left 'recording' by a crashed process become 'recovered' with what their file holds.
-        A take still being captured by a live process (its lock is held) is left alone."""
+        """Rows of THIS station left 'recording' by a crashed process become 'recovered' with what their
+        file holds. A take still being captured by a live process (its lock is held) is left alone, and
+        so are rows synced in from other stations (they may still be recording them)."""
         recovered = []
         for rec in self.list(statuses=("recording",)):
+            if rec.station_id != self.store.station_id:
+                continue          # synced in from a station that may still be recording it
             if rec.id in self._locks or self._locked_elsewhere(rec):
                 continue
             if probe is None:   # media code only loads when there is something to recover

@@ -160,3 +160,14 @@ def test_kill_9_then_next_start_marks_the_take_recovered(tmp_path):
         assert rec in repo.open_takes(rec.rep_id, rec.exercise_id)   # kept: it can still be submitted
     finally:
         store.close()
+
+
+def test_takes_of_other_stations_are_never_recovered_here(store):
+    rep, _, ex = people_and_exercise(store)
+    repo = RecordingRepo(store)
+    rec = repo.begin(rep.id, ex["id"])
+    repo._release(rec)                                   # as if its process died...
+    with store.transaction() as db:                      # ...but the row belongs to another station
+        db.execute("UPDATE recordings SET station_id='another-station' WHERE id=?", [rec.id])
+    assert RecordingRepo(store).recover_interrupted() == []
+    assert repo.get(rec.id).status == "recording"
