@@ -26,7 +26,32 @@ def resolve_rep_and_exercise(store, rep: str, exercise: str, partner: str | None
     return rep_row, ex, partner_row
 
 
+def _list_devices(ctx: click.Context, _param, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from recorder.devices import list_cameras, list_microphones
+    from recorder.errors import RecorderError
+    cams = list_cameras()
+    click.echo("Cameras (pass the name or the index):")
+    for cam in cams:
+        click.echo(f"  {cam.label}")
+    if not cams:
+        click.echo("  none found (a video file can stand in: --camera clip.mp4)")
+    click.echo("Microphones:")
+    try:
+        mics = list_microphones()
+        for mic in mics:
+            click.echo(f"  {mic.label}")
+        if not mics:
+            click.echo("  none found (an audio file can stand in: --mic speech.wav)")
+    except RecorderError as exc:
+        click.echo(f"  {exc}")
+    ctx.exit(0)
+
+
 @cli.command("record")
+@click.option("--list-devices", is_flag=True, expose_value=False, is_eager=True, callback=_list_devices,
+              help="List the cameras and microphones this station sees, then exit.")
 @click.option("--camera", "camera_spec", default="0", show_default=True,
               help="Camera: a device index, a device name, a video file, or 'none'.")
 @click.option("--mic", "mic_spec", default="default", show_default=True,

@@ -133,3 +133,11 @@ def test_import_refuses_non_media_and_stores_nothing(station, tmp_path, content)
     assert rows(station.data_dir) == []
     assert not list((station.data_dir / "media").rglob("*.mp4"))
     assert not list((station.data_dir / "media").rglob("*.part"))
+
+
+def test_list_devices_shows_what_portaudio_sees(station, virtual_mic):
+    res = station("record", "--list-devices")
+    assert res.exit_code == 0 and "Cameras" in res.output
+    mics = res.output.split("Microphones:")[1]
+    assert f"  {virtual_mic.device} (" in mics                 # the virtual microphone, by name
+    assert rows(station.data_dir) == []
