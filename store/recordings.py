@@ -24,6 +24,15 @@ COLUMNS = ("id", "created_at", "station_id", "rep_id", "exercise_id", "partner_i
 OPEN = ("take", "recovered")   # finished takes a rep may still submit or discard
 
 
+def _sha256(path: Path) -> str:
+    import hashlib  # noqa: PLC0415
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def _try_lock(fd: int) -> bool:
     """Take an exclusive lock on an open lock file without waiting; False if another process holds it.
     The OS drops the lock when its holder dies, however it dies (that is how a crash is told apart
@@ -231,9 +240,8 @@ class RecordingRepo:
                 continue          # synced in from a station that may still be recording it
             if rec.id in self._locks or self._locked_elsewhere(rec):
                 continue
-            if probe is None:   # media code only loads when there is something to recover
-                from recorder.probe import probe as probe  # noqa: PLC0415
-            from recorder.take import file_sha256  # noqa: PLC0415
+            if probe is None:   # media code only loads when there is something to recover; callers
+                from recorder.probe import probe as probe  # noqa: PLC0415 - may inject their own
             path = self.absolute(rec.media_path)
             duration, has_v, has_a, sha, size = 0.0, False, False, None, 0
             if path is not None and path.exists() and path.stat().st_size > 0:
@@ -242,7 +250,7 @@ class RecordingRepo:
                     duration, has_v, has_a = info.duration, info.has_video, info.has_audio
                 except Exception:  # noqa: BLE001 - unreadable: keep the file, record nothing in it
                     pass
-                sha, size = file_sha256(path), path.stat().st_size
+                sha, size = _sha256(path), path.stat().st_size
             ended = None
             if path is not None and path.exists():
                 from datetime import datetime, timezone  # noqa: PLC0415
