@@ -82,6 +82,7 @@ def test_record_stop_take_is_stored_and_plays(page, qtbot, context):
     qtbot.keyClick(page, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: page.player.position() > 200, timeout=20000)
     assert page.stack.currentWidget() is page.video_widget
+    assert page.time_label.text().startswith("▶ 00:0")
     qtbot.keyClick(page, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: page.player.playbackState() == QMediaPlayer.PlaybackState.PausedState)
 

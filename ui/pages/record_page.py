@@ -306,6 +306,8 @@ class RecordPage(QWidget):
             self._player.setAudioOutput(self._audio)
             self._player.setVideoOutput(self.video_widget)
             self._player.playbackStateChanged.connect(lambda *_: self._update_buttons())
+            self._player.positionChanged.connect(lambda ms: self.time_label.setText(
+                f"▶ {mmss(ms / 1000)} / {mmss(self._player.duration() / 1000)}"))
             self._player.errorOccurred.connect(lambda *_: self._say(
                 f"This take cannot be played here: {self._player.errorString()}", error=True))
         return self._player
@@ -337,6 +339,7 @@ class RecordPage(QWidget):
             self._player.stop()
             self._player.setSource(QUrl())
         self.stack.setCurrentWidget(self.preview)
+        self._update_time()
 
     def submit_selected(self) -> None:
         rec_id = self.selected_take_id()
