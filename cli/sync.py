@@ -28,9 +28,12 @@ from store.sync.keys import generate_key_text, key_path, read_key_file
               help="Read the team key from this file for this run (default: the station's saved key).")
 @click.option("--fetch-all-media/--media-on-demand", default=None,
               help="Also download every take's video now (default: the station's setting).")
+@click.option("--resend", is_flag=True,
+              help="Send everything this station ever made again (when another station reports a "
+                   "damaged batch from this one; harmless otherwise).")
 @click.pass_context
 def sync_group(ctx: click.Context, hub_location: str | None, endpoint_url: str | None,
-               key_file: Path | None, fetch_all_media: bool | None) -> None:
+               key_file: Path | None, fetch_all_media: bool | None, resend: bool) -> None:
     """Send this station's changes to the hub, then receive everyone else's."""
     if ctx.invoked_subcommand is not None:
         return
@@ -47,7 +50,10 @@ def sync_group(ctx: click.Context, hub_location: str | None, endpoint_url: str |
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Syncing with {hub.describe()} …")
     try:
-        report = Syncer(store, hub, key, fetch_all_media=fetch).run()
+        syncer = Syncer(store, hub, key, fetch_all_media=fetch)
+        if resend:
+            click.echo(f"Sending {syncer.resend_all()} change(s) again.")
+        report = syncer.run()
     except SyncError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:

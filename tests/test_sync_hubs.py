@@ -190,10 +190,9 @@ def test_publishing_never_overwrites(hubs):
     assert hub.get("batches/x/one") == b"first"
 
 
-@pytest.mark.xfail(strict=True, reason="store/recordings.py (#3) recover_interrupted() also 'recovers' takes "
-                   "that another station is still recording (it should only look at rows with "
-                   "station_id = this station); the bogus 'recovered' version can then win everywhere")
 def test_a_take_still_recording_elsewhere_is_not_recovered_by_the_station_that_received_it(tmp_path):
+    """recover_interrupted (#3) must only touch this station's takes: a bogus 'recovered' version of
+    another station's take in progress could win everywhere."""
     from test_sync_support import HubFactory
 
     factory = HubFactory("folder", tmp_path)

@@ -119,3 +119,28 @@ def test_cli_reports_plain_errors_with_a_non_zero_exit(tmp_path):
     wrong.write_text("a different team key")
     out = run_sync(tmp_path / "b", good, wrong)
     assert out.returncode == 1 and "Key mismatch" in out.stderr
+
+
+def test_a_batch_damaged_on_the_hub_is_repaired_by_resending(tmp_path):
+    from test_sync_support import HubFactory
+
+    key_file = tmp_path / "team.key"
+    key_file.write_text(KEY_TEXT)
+    factory = HubFactory("folder", tmp_path)
+    a_dir, _ = make_station(tmp_path / "a")
+    assert run_sync(a_dir, factory, key_file).returncode == 0
+    for name in batch_names(factory):                       # a file-sync tool mangles a's batches
+        factory.overwrite(name, factory.read(name)[:100])
+    b_dir = tmp_path / "b"
+    out = run_sync(b_dir, factory, key_file)
+    assert out.returncode == 1 and "damaged or truncated" in out.stdout
+    resend = subprocess.run([sys.executable, str(REPO / "main.py"), "--data-dir", str(a_dir), "sync",
+                             *factory.cli_args(), "--key-file", str(key_file), "--resend"],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert resend.returncode == 0 and "again" in resend.stdout
+    again = run_sync(b_dir, factory, key_file)
+    assert again.returncode == 0, again.stdout             # the resend covers the damaged batches
+    assert run_sync(a_dir, factory, key_file).returncode == 0
+    a, b = new_station_seeded(a_dir), new_station_seeded(b_dir)
+    assert dump(logical_state(a)) == dump(logical_state(b))  # nothing is missing any more
+    a.close(), b.close()

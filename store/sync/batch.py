@@ -64,6 +64,9 @@ class Batch:
     records: list[Record]
     media: list[str] = field(default_factory=list)
     created_at: str = ""
+    # set on the last batch of a `--resend`: batches first..this one re-send every version the
+    # station made in its batches 1..upto, so receivers may stop reporting damaged ones among those
+    resend: tuple[int, int] | None = None
 
     @property
     def name(self) -> str:
@@ -102,6 +105,8 @@ def encode(batch: Batch, key: TeamKey) -> bytes:
               "created_at": batch.created_at, "records": len(batch.records),
               "body_size": len(body), "body_sha256": hashlib.sha256(body).hexdigest(),
               "media": sorted(set(batch.media)), "key_id": key.key_id}
+    if batch.resend:
+        header["resend"] = list(batch.resend)
     header["hmac"] = key.sign(_canonical(header))
     return gzip.compress(_canonical(header) + b"\n" + body, compresslevel=5, mtime=0)
 
@@ -140,5 +145,6 @@ def decode(data: bytes, key: TeamKey, expect: tuple[str, int] | None = None) -> 
     if any(r.station != header["station"] for r in records):
         # a station only ever publishes versions it made itself
         raise BadBatch("forged", "it carries versions attributed to another station")
+    resend = header.get("resend")
     return Batch(header["station"], int(header["seq"]), records, list(header.get("media", [])),
-                 header.get("created_at", ""))
+                 header.get("created_at", ""), (int(resend[0]), int(resend[1])) if resend else None)

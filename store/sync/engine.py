@@ -117,6 +117,8 @@ class Syncer:
         self.max_records = max_records
         self.report = SyncReport()
         self._cancelled = False
+        self._resend_upto: int | None = None
+        self._bad: dict[str, str] = {}
 
     # -- control -----------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -154,6 +156,15 @@ class Syncer:
             return self.report
         finally:
             os.close(lock)
+
+    def resend_all(self) -> int:
+        """Queue every version this station made to be sent again (see tables.requeue_own)."""
+        from store.sync.tables import requeue_own  # noqa: PLC0415
+
+        with self.store.transaction() as db:
+            ensure_tracking(db.conn)
+            self._resend_upto = self._next_seq() - 1
+            return requeue_own(db.conn)
 
     def _run(self, push: bool, pull: bool, pull_limit: int | None) -> None:
         try:
@@ -267,6 +278,8 @@ class Syncer:
             for p in plan.drop:
                 db.conn.execute("DELETE FROM sync_outbox WHERE tbl=? AND id=? AND clock=?",
                                 [p.table, p.id, p.clock])
+        if self._resend_upto and plan.batches:
+            plan.batches[-1].resend = (plan.batches[0].seq, self._resend_upto)
         total = len(plan.batches)
         for number, batch in enumerate(plan.batches):
             self._check_cancel()
@@ -359,11 +372,17 @@ class Syncer:
             self.report.warnings.append(f"Ignored a stray file on the hub: {stray} (a copy made by a "
                                         "file-sync tool, or not Rolecall's).")
         total = len(plan.to_apply)
-        for number, ref in enumerate(plan.to_apply):
-            self._check_cancel()
-            self._emit("receive", number, total, 0, 0)
-            self._receive(ref)
-        self._emit("receive", total, total, 0, 0)
+        try:
+            for number, ref in enumerate(plan.to_apply):
+                self._check_cancel()
+                self._emit("receive", number, total, 0, 0)
+                self._receive(ref)
+            self._emit("receive", total, total, 0, 0)
+        finally:
+            # a bad batch is reported unless a resend applied in this pull made it moot
+            applied = self._applied() if self._bad else set()
+            self.report.problems.extend(msg for name, msg in self._bad.items() if name not in applied)
+            self._bad.clear()
 
     def _receive(self, ref: BatchRef) -> None:
         try:
@@ -373,7 +392,7 @@ class Syncer:
         try:
             batch = batchfmt.decode(data, self.key, expect=(ref.station, ref.seq))
         except batchfmt.BadBatch as exc:
-            self.report.problems.append(f"Not applied: {ref.name} is {exc}.")
+            self._bad[ref.name] = f"Not applied: {ref.name} is {exc}."
             return
         unknown = sorted({r.table for r in batch.records} - set(self.tables))
         if unknown:
@@ -392,6 +411,8 @@ class Syncer:
                 db.conn.execute("INSERT INTO sync_applied(batch, station, seq, records, applied_at) "
                                 "VALUES(?, ?, ?, ?, ?)", [ref.name, ref.station, ref.seq,
                                                           len(batch.records), now_iso()])
+                if batch.resend:
+                    self._settle_resend(db.conn, batch)
                 db.conn.execute("DELETE FROM sync_state WHERE key='applying'")
         finally:
             conn.execute("PRAGMA foreign_keys=ON")
@@ -402,6 +423,19 @@ class Syncer:
                 self.report.received_by_table[table] = self.report.received_by_table.get(table, 0) + n
         for refusal in stats.refused[:5]:
             self.report.problems.append(f"Not applied here (kept in sync history): {refusal}")
+
+    def _settle_resend(self, conn, batch) -> None:
+        """All batches of a resend are here: the station's older batches (damaged or not) hold nothing
+        we lack any more; remember them as applied so they are not reported again."""
+        first, upto = batch.resend
+        applied = {r[0] for r in conn.execute("SELECT batch FROM sync_applied WHERE station=?",
+                                              [batch.station])}
+        if any(batchfmt.batch_name(batch.station, seq) not in applied for seq in range(first, batch.seq)):
+            return                      # part of the resend is missing here: keep reporting
+        conn.executemany("INSERT OR IGNORE INTO sync_applied(batch, station, seq, records, applied_at) "
+                         "VALUES(?, ?, ?, 0, ?)",
+                         [(batchfmt.batch_name(batch.station, seq), batch.station, seq, now_iso())
+                          for seq in range(1, upto + 1)])
 
     # -- media ---------------------------------------------------------------------------------------
     def fetch_missing(self) -> SyncReport:

@@ -155,3 +155,17 @@ def adopt(conn: sqlite3.Connection, table: str) -> None:
 
 def pending_count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
+
+
+def requeue_own(conn: sqlite3.Connection) -> int:
+    """Queue again every version this station made — rows and tombstones (repair after a batch of ours
+    was damaged or lost on the hub; receivers ignore versions they already hold). Returns how many."""
+    local = conn.execute("SELECT value FROM station WHERE key='station_id'").fetchone()[0]
+    total = 0
+    for table in synced_tables(conn):
+        cur = conn.execute(f"""INSERT OR IGNORE INTO sync_outbox(tbl, id, clock, op)
+            SELECT v.tbl, v.id, v.clock, CASE WHEN t.id IS NULL THEN 'delete' ELSE 'upsert' END
+            FROM sync_versions v LEFT JOIN "{table}" t ON t.id = v.id
+            WHERE v.tbl = ? AND v.station = ?""", [table, local])
+        total += cur.rowcount
+    return total
