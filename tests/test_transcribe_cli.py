@@ -36,15 +36,14 @@ def test_json_one_object_per_file_with_the_documented_fields(tmp_path):
     assert not data_dir.exists() or not any(data_dir.iterdir())  # no store written
 
 
-def test_txt_srt_and_a_vocabulary_file(tmp_path):
+def test_srt_with_a_vocabulary_file(tmp_path):
     vocab = tmp_path / "vocab.txt"
     vocab.write_text("# ours\nchampion | internal advocate\ndeal clinic\n")
-    r = rolecall("transcribe", "--vocabulary", str(vocab), str(SPEECH / "tr_champion_gb.wav"), data_dir=tmp_path / "s")
-    out = r.stdout.lower()
-    assert r.returncode == 0 and len(r.stdout.splitlines()) == 1
-    assert out.startswith("our champion") and "new messaging" in out  # the opening is not skipped
-    r = rolecall("transcribe", "--format", "srt", str(SPEECH / "tr_champion_gb.wav"), data_dir=tmp_path / "s")
+    r = rolecall("transcribe", "--format", "srt", "--vocabulary", str(vocab), str(SPEECH / "tr_champion_gb.wav"),
+                 data_dir=tmp_path / "s")
+    assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("1\n00:00:00,000 --> 00:00:0")
+    assert "\nour champion set up" in r.stdout.lower() and "new messaging" in r.stdout  # opening not skipped
 
 
 def test_unreadable_input_exits_non_zero_with_a_clear_message(tmp_path):
