@@ -98,7 +98,7 @@ class TranscriptionJobRunner:
             reason = f"media file missing: {media}" if media else "the recording has no media file"
             self.repo.mark_failed(rid, reason, retryable=False)
             return JobOutcome(rid, "failed", reason, retryable=False)
-        terms = self.repo.vocabulary()
+        terms = self.repo.vocabulary_for(rid)  # the exercise's rubric terms first
         model = self.model_name
         duration = self.repo.recording_duration(rid) or probe_duration(str(media)) or 0.0
         inc = self.repo.incomplete_transcript(rid)

@@ -40,6 +40,25 @@ class TranscriptRepo:
             "SELECT id, term, aliases FROM terms WHERE deleted = 0 ORDER BY slug").fetchall()
         return [VocabTerm(term, tuple(json.loads(aliases or "[]")), term_id=tid) for tid, term, aliases in rows]
 
+    def exercise_term_ids(self, recording_id: str) -> list[str]:
+        """Ids of the terms the recording's exercise rubric checks (its criteria's terms), in order."""
+        rows = self.store.db.execute(
+            "SELECT c.terms FROM recordings r JOIN exercises e ON e.id = r.exercise_id "
+            "JOIN criteria c ON c.rubric_id = e.rubric_id AND c.deleted = 0 WHERE r.id = ? "
+            "ORDER BY c.position", [recording_id]).fetchall()
+        out: dict[str, None] = {}
+        for (terms,) in rows:
+            for tid in json.loads(terms or "[]"):
+                out.setdefault(tid, None)
+        return list(out)
+
+    def vocabulary_for(self, recording_id: str) -> list[VocabTerm]:
+        """The station's vocabulary with the exercise's rubric terms first (biasing keeps a bounded
+        number of terms, so these must not be the ones left out)."""
+        terms = self.vocabulary()
+        first = {tid: i for i, tid in enumerate(self.exercise_term_ids(recording_id))}
+        return sorted(terms, key=lambda t: (0, first[t.term_id]) if t.term_id in first else (1, 0))
+
     # -- jobs ----------------------------------------------------------------------------------
     def enqueue(self, recording_id: str) -> None:
         """Queue a recording (again).  A job already queued or running is left as it is."""

@@ -149,3 +149,16 @@ def test_station_terms_read_only(store, data_dir):
     terms = read_station_terms(data_dir)
     assert terms and any(t.term == "reframe" and "reframing" in t.aliases for t in terms)
     assert read_station_terms(data_dir / "nowhere") is None
+
+
+def test_the_exercise_rubric_terms_come_first_in_the_vocabulary(store, repo):
+    ex = store.db.execute("SELECT id, rubric_id FROM exercises WHERE rubric_id IS NOT NULL LIMIT 1").fetchone()
+    with store.transaction() as db:
+        f = store.record_fields()
+        db["recordings"].insert(dict(f, status="submitted", exercise_id=ex[0]))
+    wanted = repo.exercise_term_ids(f["id"])
+    assert wanted  # the default kit's rubrics name their terms
+    vocab = repo.vocabulary_for(f["id"])
+    assert [t.term_id for t in vocab[:len(wanted)]] == wanted
+    assert {t.term_id for t in vocab} == {t.term_id for t in repo.vocabulary()}
+    assert repo.exercise_term_ids(add_recording(store, "x.mp4")) == []
