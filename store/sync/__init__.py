@@ -4,7 +4,8 @@
 * tables.py — which tables sync, and the triggers that record every local change
 * batch.py — the signed, hashed batch format;  keys.py — the team key
 * plan.py — pure planning of a push and a pull;  apply.py — applying records (versions, history)
-* engine.py — ``Syncer``: push then pull, progress, cancel, crash-safe ordering
+* engine.py — ``Syncer``: push then pull, progress, cancel, crash-safe ordering;
+  transfer.py — its media uploads/downloads;  report.py — ``Progress`` and ``SyncReport``
 * media.py — media files on demand (``ensure_media``) or all at once;  config.py / state.py
 """
 from store.sync.config import SyncConfig

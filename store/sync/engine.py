@@ -11,9 +11,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -22,16 +19,17 @@ from store.db import Store
 from store.sync import batch as batchfmt
 from store.sync.apply import apply_records
 from store.sync.errors import DiskFull, KeyMismatch, SyncCancelled, SyncError, os_error
-from store.sync.hub import HUB_FILE, Hub, MediaMismatch
+from store.sync.hub import HUB_FILE, Hub
 from store.sync.keys import TeamKey
-from store.sync.media import MEDIA_COLUMN, has_local_media, local_media_path, missing_media
+from store.sync.media import MEDIA_COLUMN, has_local_media, local_media_path
 from store.sync.plan import MAX_RECORDS, BatchRef, Pending, plan_pull, plan_push
+from store.sync.report import Progress, SyncReport
+from store.sync.transfer import MediaTransfer
 from store.sync.state import get_state, set_state
 from store.sync.tables import ensure_tracking, synced_tables
 
 KILL_ENV = "ROLECALL_SYNC_KILL_AT"
 STAGES = ("after_media_upload", "after_batch_publish", "before_mark_applied")
-UPLOAD_THREADS = 2
 
 
 def checkpoint(stage: str) -> None:
@@ -50,59 +48,7 @@ def _lock_fd(fd: int) -> None:
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
-@dataclass
-class Progress:
-    phase: str              # 'send media' | 'send' | 'receive' | 'fetch media'
-    items_done: int
-    items_total: int
-    bytes_done: int = 0
-    bytes_total: int = 0
-
-
-@dataclass
-class SyncReport:
-    sent_batches: int = 0
-    sent_records: int = 0
-    sent_media: int = 0
-    sent_bytes: int = 0
-    received_batches: int = 0
-    received_records: int = 0
-    received_media: int = 0
-    received_bytes: int = 0
-    deferred: int = 0
-    sent_by_table: dict[str, int] = field(default_factory=dict)
-    received_by_table: dict[str, int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)   # something was not applied / not sent
-    warnings: list[str] = field(default_factory=list)   # ignored strays and the like
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def lines(self) -> list[str]:
-        out = [f"Sent {self.sent_records} change(s){_tables(self.sent_by_table)} in {self.sent_batches} "
-               f"batch(es) and {self.sent_media} media file(s) ({_mb(self.sent_bytes)}).",
-               f"Received {self.received_records} change(s){_tables(self.received_by_table)} in "
-               f"{self.received_batches} batch(es)"
-               + (f" and {self.received_media} media file(s) ({_mb(self.received_bytes)})."
-                  if self.received_media else ".")]
-        if self.deferred:
-            out.append(f"{self.deferred} change(s) wait for their media file and will go next time.")
-        out += [f"Warning: {w}" for w in self.warnings]
-        out += [f"Problem: {p}" for p in self.problems]
-        return out
-
-
-def _tables(counts: dict[str, int]) -> str:
-    shown = [f"{n} {t}" for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n]
-    return f" ({', '.join(shown)})" if shown else ""
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"
-
-
-class Syncer:
+class Syncer(MediaTransfer):
     """One sync of one station with one hub. ``progress(Progress)`` is called often; ``cancel()``
     returning True stops at the next safe point (SyncCancelled)."""
 
@@ -127,6 +73,10 @@ class Syncer:
     def _check_cancel(self) -> None:
         if self._cancelled or (self.cancel_cb is not None and self.cancel_cb()):
             raise SyncCancelled()
+
+    @staticmethod
+    def _checkpoint(stage: str) -> None:
+        checkpoint(stage)
 
     def _emit(self, *args) -> None:
         if self.progress_cb:
@@ -303,49 +253,6 @@ class Syncer:
             self.report.sent_bytes += len(data)
         self._emit("send", total, total, 0, 0)
 
-    def _upload(self, plan) -> set[str]:
-        """Upload media, two at a time (hashing is CPU-bound, the other file's I/O overlaps it)."""
-        total_bytes = plan.upload_bytes
-        done = [0]
-        lock = threading.Lock()
-
-        def on_bytes(n: int) -> None:
-            if self._cancelled or (self.cancel_cb is not None and self.cancel_cb()):
-                raise SyncCancelled()          # stops mid-file; the hub's temp file is removed
-            with lock:
-                done[0] += n
-                now = done[0]
-            self._emit("send media", self.report.sent_media, len(plan.uploads), now, total_bytes)
-
-        def one(upload):
-            if self._cancelled or (self.cancel_cb is not None and self.cancel_cb()):
-                return upload, "cancelled"
-            try:
-                self.hub.put_media(upload.sha256, Path(upload.path), upload.size, on_bytes)
-            except SyncCancelled:
-                return upload, "cancelled"
-            except MediaMismatch as exc:
-                return upload, exc
-            return upload, None
-
-        bad: set[str] = set()
-        cancelled = False
-        with ThreadPoolExecutor(max_workers=UPLOAD_THREADS) as pool:
-            for upload, outcome in pool.map(one, plan.uploads):
-                if outcome == "cancelled":
-                    cancelled = True
-                elif outcome is not None:
-                    self.report.problems.append(f"Not sent: {outcome}.")
-                    bad.add(upload.sha256)
-                else:
-                    self.report.sent_media += 1
-                    self.report.sent_bytes += upload.size
-        if cancelled:
-            raise SyncCancelled()
-        self.hub.flush()
-        checkpoint("after_media_upload")
-        return bad
-
     # -- pull ----------------------------------------------------------------------------------------
     def _applied(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT batch FROM sync_applied")}
@@ -436,38 +343,3 @@ class Syncer:
                          "VALUES(?, ?, ?, 0, ?)",
                          [(batchfmt.batch_name(batch.station, seq), batch.station, seq, now_iso())
                           for seq in range(1, upto + 1)])
-
-    # -- media ---------------------------------------------------------------------------------------
-    def fetch_missing(self) -> SyncReport:
-        """Only download the media files this station lacks (no push, no pull)."""
-        self.tables = synced_tables(self.conn)
-        self.fetch_media()
-        return self.report
-
-    def fetch_media(self) -> None:
-        todo = missing_media(self.store, self.tables)
-        total_bytes = sum(int(r.get("media_size") or 0) for _, r in todo)
-        done = [0]
-
-        def on_bytes(n: int) -> None:
-            done[0] += n
-            self._emit("fetch media", self.report.received_media, len(todo), done[0], total_bytes)
-
-        seen = set()
-        for _table, row in todo:
-            self._check_cancel()
-            sha = row[MEDIA_COLUMN]
-            path = local_media_path(self.store, row)
-            if path is None or (sha, path) in seen:
-                continue
-            seen.add((sha, path))
-            try:
-                self.hub.fetch_media(sha, path, on_bytes)
-            except FileNotFoundError:
-                self.report.warnings.append(f"Media {sha[:12]}… is not on the hub yet.")
-                continue
-            except MediaMismatch as exc:
-                self.report.problems.append(f"Not fetched: {exc}.")
-                continue
-            self.report.received_media += 1
-            self.report.received_bytes += path.stat().st_size
