@@ -192,7 +192,10 @@ class Transcriber:
         segments, _ = self.model.transcribe(samples, **kwargs)
         repair = None
         if self.settings.repair_gaps and ("hotwords" in kwargs or "initial_prompt" in kwargs):
-            repair = GapRepair(self.model, samples, self.model_kwargs(()), offset, audio.sample_rate)
+            prompt_only = {k: v for k, v in kwargs.items() if k != "hotwords"}
+            prompt_only.update(bias_kwargs(vocabulary, "prompt"))
+            repair = GapRepair(self.model, samples, [prompt_only, self.model_kwargs(())], offset,
+                               audio.sample_rate)
         index = 0
         covered = offset
 

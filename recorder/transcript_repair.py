@@ -8,8 +8,10 @@ tested..." (vocabulary: champion, deal clinic) and "Email outreach works best...
 
 So wherever consecutive segments leave a gap of ``min_gap`` seconds or more (and before the first,
 after the last), the gap's audio is checked with Silero VAD (only the gap, so it costs little) and
-if it holds speech, that stretch is transcribed again without biasing.  The recovered words that
-fall inside the gap are returned as segments, in time order, to be yielded before the next one.
+if it holds speech, that stretch is transcribed again: first with the vocabulary as a prompt only
+(which kept "deal clinic" right in the first example), and if that skips the opening too, without
+biasing.  The recovered words that fall inside the gap are returned as segments, in time order, to
+be yielded before the next one.
 """
 from __future__ import annotations
 
@@ -24,11 +26,11 @@ from recorder.transcript_types import Segment, Word
 class GapRepair:
     model: object  # faster_whisper.WhisperModel
     samples: np.ndarray  # the audio that was transcribed (from ``offset`` on)
-    kwargs: dict  # model.transcribe kwargs, without biasing
+    attempts: list  # model.transcribe kwargs to try in order (prompt-biased, then unbiased)
     offset: float = 0.0
     sample_rate: int = 16000
     min_gap: float = 1.0
-    min_speech: float = 0.5
+    min_speech: float = 1.0
     repaired: int = 0  # segments recovered
 
     def fill(self, start: float, end: float) -> list[Segment]:
@@ -50,7 +52,19 @@ class GapRepair:
         lo = max(0, regions[0]["start"] - int(0.2 * sr))
         hi = min(len(gap), regions[-1]["end"] + int(0.2 * sr))
         base = self.offset + (a + lo) / sr
-        segments, _ = self.model.transcribe(gap[lo:hi], **self.kwargs)
+        onset = self.offset + (a + regions[0]["start"]) / sr
+        best: list[Segment] = []
+        for kwargs in self.attempts:
+            out = self._transcribe(gap[lo:hi], base, start, end, kwargs)
+            if sum(len(x.words) for x in out) > sum(len(x.words) for x in best):
+                best = out
+            if out and out[0].start <= onset + 0.8:  # the opening of the gap's speech is there
+                break
+        self.repaired += len(best)
+        return best
+
+    def _transcribe(self, audio: np.ndarray, base: float, start: float, end: float, kwargs: dict) -> list[Segment]:
+        segments, _ = self.model.transcribe(audio, **kwargs)
         out: list[Segment] = []
         for raw in segments:
             words = [Word(base + float(w.start), base + float(w.end), w.word, float(w.probability))
@@ -62,5 +76,4 @@ class GapRepair:
                                text="".join(w.word for w in words).strip(), words=words,
                                avg_logprob=float(raw.avg_logprob), no_speech_prob=float(raw.no_speech_prob),
                                compression_ratio=float(raw.compression_ratio)))
-        self.repaired += len(out)
         return out

@@ -189,12 +189,13 @@ def test_decoding_is_deterministic(transcriber):
 
 
 @pytest.mark.parametrize("name,vocab,opening", [
-    ("tr_champion_gb", ["champion", "championing", "deal clinic"], ["our", "champion", "set", "up"]),
+    ("tr_champion_gb", ["champion", "championing", "deal clinic"], ["champion", "set", "up", "a", "deal", "clinic"]),
     ("tr_outreach_f3", ["email outreach", "call to action"], ["one", "clear", "call", "to", "action"]),
 ])
 def test_opening_skipped_by_biasing_is_recovered(transcriber, name, vocab, opening):
     """With a small vocabulary that the take opens with, biased tiny.en starts after those words
-    (measured: 1.2-3.0 s lost); the gap repair transcribes that stretch again without biasing."""
+    (measured: 1.2-3.0 s lost); the gap repair transcribes that stretch again (prompt only, then
+    unbiased if the opening is still missing)."""
     tr = transcriber.transcribe_all(SPEECH / f"{name}.wav", vocab)
     words = norm_words(tr.text)
     assert tr.words[0].start < 0.5
