@@ -22,6 +22,7 @@ COLUMNS = ("id", "created_at", "station_id", "rep_id", "exercise_id", "partner_i
            "started_at", "ended_at", "submitted_at", "duration_s", "media_path", "media_sha256",
            "media_size", "has_video", "has_audio", "dropped_frames", "gaps")
 OPEN = ("take", "recovered")   # finished takes a rep may still submit or discard
+RECOVERED_META = "recordings_recovered_at_open"
 
 
 def _sha256(path: Path) -> str:
@@ -266,7 +267,16 @@ class RecordingRepo:
             except OSError:
                 pass
             recovered.append(self._require(rec.id))
+        if recovered:   # for the Record page to tell the station what happened
+            self.store.set_meta(RECOVERED_META, json.dumps([r.id for r in recovered]))
         return recovered
+
+    def take_recovery_notice(self) -> list[Recording]:
+        """The takes recovered when the station last opened, once (the list is cleared when read)."""
+        ids = json.loads(self.store.get_meta(RECOVERED_META) or "[]")
+        if ids:
+            self.store.set_meta(RECOVERED_META, "[]")
+        return [rec for rec in (self.get(i) for i in ids) if rec is not None]
 
     def _locked_elsewhere(self, rec: Recording) -> bool:
         lock = self._lock_path(rec)

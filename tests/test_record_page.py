@@ -158,3 +158,22 @@ def test_low_disk_warning(tmp_path, monkeypatch):
     monkeypatch.setattr(setup, "LOW_DISK_BYTES", 1 << 62)        # every real disk is "nearly full" now
     text = setup.disk_space_warning(tmp_path)
     assert text.startswith("Only ") and "min of video" in text
+
+
+def test_takes_recovered_at_start_are_announced_once(context, qtbot):
+    from ui.pages.record_page import RecordPage
+    rep = context.people.add("Kim Crashed", "rep")
+    ex = context.kit.exercises()[0]
+    repo = RecordingRepo(context.store)
+    rec = repo.begin(rep.id, ex["id"])
+    repo._release(rec)                       # its process died: the lock is gone, the row says 'recording'
+    assert [r.id for r in RecordingRepo(context.store).recover_interrupted()] == [rec.id]
+    context.settings.set(Key.CAMERA, "none")
+    context.settings.set(Key.MICROPHONE, "none")
+    page = RecordPage(context)
+    qtbot.addWidget(page)
+    try:
+        assert "1 take(s) were recovered" in page.message.text() and "Kim Crashed" in page.message.text()
+        assert RecordingRepo(context.store).take_recovery_notice() == []     # told once
+    finally:
+        page.shutdown()

@@ -48,6 +48,7 @@ class RecordPage(QWidget):
         self._on_person(context.person)
         context.person_changed.connect(self._on_person)
         context.people_changed.connect(self.setup.load_partners)
+        self._tell_recovered()
 
     # --- building ----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -162,6 +163,15 @@ class RecordPage(QWidget):
     def _on_person(self, person) -> None:
         self.setup.show_person(person)
         self._refresh_takes()
+
+    def _tell_recovered(self) -> None:
+        """Takes cut off by a crash were found when the station opened: say so, once."""
+        recovered = self.repo.take_recovery_notice()
+        if recovered:
+            names = {p.id: p.name for p in self.context.people.list()}
+            parts = [f"{names.get(r.rep_id, 'someone')} ({r.duration_s or 0:.0f} s)" for r in recovered]
+            self._say(f"Recording was interrupted last time; {len(recovered)} take(s) were recovered and "
+                      f"kept: {', '.join(parts)}. They are listed under Takes for that rep and exercise.")
 
     def _on_devices_changed(self) -> None:
         if self.isVisible() and self.state == "idle":
