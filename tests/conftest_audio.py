@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -19,9 +20,15 @@ import pytest
 
 @dataclass
 class VirtualMic:
-    device: str                  # the sounddevice input to record from
     env: dict
     players: list = field(default_factory=list)
+
+    @property
+    def device(self) -> str:
+        """The sounddevice input to record from (the sound server is started again if it went away)."""
+        if subprocess.run(["pactl", "info"], env=self.env, capture_output=True).returncode != 0:
+            self.start_server()
+        return "pulse"
 
     def play(self, wav: str) -> subprocess.Popen:
         """Play a file into the null sink (what the virtual microphone hears), in the background."""
@@ -50,8 +57,9 @@ class VirtualMic:
 
 
 def _start_pulseaudio(env: dict) -> subprocess.CompletedProcess:
+    # exits by itself after 15 idle minutes: a test run killed before its teardown leaves nothing behind
     return subprocess.run(
-        ["pulseaudio", "-D", "-n", "--exit-idle-time=-1", "--load=module-null-sink sink_name=virtmic",
+        ["pulseaudio", "-D", "-n", "--exit-idle-time=900", "--load=module-null-sink sink_name=virtmic",
          "--load=module-native-protocol-unix", "--load=module-always-sink"],
         env=env, capture_output=True, text=True)
 
@@ -76,23 +84,38 @@ def virtual_mic():
         _missing(f"pulseaudio did not start ({start.stderr.strip()[-300:]})")
     saved = {k: os.environ.get(k) for k in ("XDG_RUNTIME_DIR", "PULSE_SERVER")}
     os.environ.update(XDG_RUNTIME_DIR=runtime, PULSE_SERVER=env["PULSE_SERVER"])
-    subprocess.run(["pactl", "set-default-source", "virtmic.monitor"], env=env, check=True)
+    mic = VirtualMic(env=env)
     try:
-        import sounddevice as sd
-    except OSError as err:
-        _missing(f"PortAudio is not installed ({err})")
-    sd._terminate()   # re-scan devices now that the sound server exists
-    sd._initialize()
-    names = [d["name"] for d in sd.query_devices() if d["max_input_channels"] > 0]
-    if "pulse" not in names:
-        _missing(f"PortAudio sees no 'pulse' input (inputs: {names}); install libasound2-plugins")
-    mic = VirtualMic(device="pulse", env=env)
-    yield mic
-    mic.stop_players()
+        mic.pactl("set-default-source", "virtmic.monitor")
+        try:
+            import sounddevice as sd
+        except OSError as err:
+            _missing(f"PortAudio is not installed ({err})")
+        sd._terminate()   # re-scan devices now that the sound server exists
+        sd._initialize()
+        names = [d["name"] for d in sd.query_devices() if d["max_input_channels"] > 0]
+        if "pulse" not in names:
+            _missing(f"PortAudio sees no 'pulse' input (inputs: {names}); install libasound2-plugins")
+        yield mic
+    finally:
+        mic.stop_players()
+        _stop_pulseaudio(env, runtime)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def _stop_pulseaudio(env: dict, runtime: str) -> None:
+    """Stop the daemon this fixture started: politely, then by the pid it wrote."""
     subprocess.run(["pulseaudio", "-k"], env=env, capture_output=True)
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    shutil.rmtree(runtime, ignore_errors=True)
+    pid_file = os.path.join(runtime, "pulse", "pid")
+    try:
+        pid = int(open(pid_file).read().strip())
+        with open(f"/proc/{pid}/cmdline", "rb") as f:      # never a recycled pid of something else
+            if b"pulseaudio" in f.read():
+                os.kill(pid, signal.SIGTERM)
+    except (OSError, ValueError):
+        pass   # already gone
