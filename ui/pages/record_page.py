@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
@@ -19,6 +19,7 @@ from store.recordings import RecordingError, RecordingRepo
 from ui.pages.record_setup import RecordSetup, disk_space_warning, local_time, mmss, repolish
 from ui.widgets.level_meter import LevelMeter
 from ui.widgets.video_preview import VideoPreview
+from ui.widgets.take_player import TakePlayer
 from ui.workers.record_worker import RecordWorker, start_worker_thread
 
 
@@ -40,7 +41,10 @@ class RecordPage(QWidget):
         self._pending: dict = {}
         self._recording_id = ""
         self._clock = QElapsedTimer()
-        self._player = None
+        self.playback = TakePlayer(self)
+        self.playback.state_changed.connect(self._update_buttons)
+        self.playback.position_text.connect(lambda text: self.time_label.setText(text))
+        self.playback.failed.connect(lambda text: self._say(text, error=True))
         self._build()
         self._wire_worker()
         self.setup.load_exercises()
@@ -306,21 +310,11 @@ class RecordPage(QWidget):
 
     # --- playback, submit, discard -----------------------------------------------------------------
     def _ensure_player(self):
-        if self._player is None:
-            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-            from PySide6.QtMultimediaWidgets import QVideoWidget
-            self.video_widget = QVideoWidget()
+        if not self.playback.created:
+            self.playback.media_player()
+            self.video_widget = self.playback.video_widget
             self.stack.addWidget(self.video_widget)
-            self._player = QMediaPlayer(self)
-            self._audio = QAudioOutput(self)
-            self._player.setAudioOutput(self._audio)
-            self._player.setVideoOutput(self.video_widget)
-            self._player.playbackStateChanged.connect(lambda *_: self._update_buttons())
-            self._player.positionChanged.connect(lambda ms: self.time_label.setText(
-                f"▶ {mmss(ms / 1000)} / {mmss(self._player.duration() / 1000)}"))
-            self._player.errorOccurred.connect(lambda *_: self._say(
-                f"This take cannot be played here: {self._player.errorString()}", error=True))
-        return self._player
+        return self.playback.media_player()
 
     @property
     def player(self):
@@ -332,22 +326,15 @@ class RecordPage(QWidget):
         rec_id = self.selected_take_id()
         if rec_id is None:
             return
-        from PySide6.QtMultimedia import QMediaPlayer
-        player = self.player
-        source = QUrl.fromLocalFile(str(self.repo.media_file(rec_id)))
-        if player.source() != source:
-            player.setSource(source)
-        if player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            player.pause()
-            return
-        self._stop_preview.emit()
-        self.stack.setCurrentWidget(self.video_widget)
-        player.play()
+        self._ensure_player()
+
+        def show_video() -> None:
+            self._stop_preview.emit()
+            self.stack.setCurrentWidget(self.video_widget)
+        self.playback.toggle(self.repo.media_file(rec_id), before_play=show_video)
 
     def _stop_playback(self) -> None:
-        if self._player is not None:
-            self._player.stop()
-            self._player.setSource(QUrl())
+        self.playback.stop()
         self.stack.setCurrentWidget(self.preview)
         self._update_time()
 
@@ -393,10 +380,7 @@ class RecordPage(QWidget):
             repolish(self.record_button)
         self.record_button.setEnabled(self.state in ("idle", "countdown", "recording"))
         has_take = self.selected_take_id() is not None
-        playing = False
-        if self._player is not None:
-            from PySide6.QtMultimedia import QMediaPlayer
-            playing = self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        playing = self.playback.is_playing()
         self.play_button.setText("Pause  (Space)" if playing else "Play  (Space)")
         for b in (self.play_button, self.submit_button, self.discard_button):
             b.setEnabled(has_take and not busy)
@@ -428,8 +412,7 @@ class RecordPage(QWidget):
         super().hideEvent(event)
         if self.state == "idle":
             self._stop_preview.emit()
-            if self._player is not None:
-                self._player.pause()
+            self.playback.pause()
 
     def shutdown(self) -> None:
         """Stop a running take (it is kept) and the worker thread. Called when the app quits."""
