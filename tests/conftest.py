@@ -56,6 +56,28 @@ def main_window(context, qtbot):
     return window
 
 
+SPEECH_CLIPS = ["tr_teachback_us", "tr_champion_gb", "tr_outreach_f3", "tr_roleplay_m7", "tr_clinic_us"]
+
+
+@pytest.fixture(scope="session")
+def long_take(tmp_path_factory) -> Path:
+    """The five speech clips joined with 1.5 s of silence between them: a ~40 s take as a WAV."""
+    import wave
+
+    import numpy as np
+
+    from recorder.audio_decode import decode_audio
+
+    gap = np.zeros(24000, dtype=np.float32)
+    pcm = np.concatenate([p for c in SPEECH_CLIPS
+                          for p in (decode_audio(DATA / "speech" / f"{c}.wav").samples, gap)])
+    path = tmp_path_factory.mktemp("media") / "take.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes((pcm * 32767).astype(np.int16).tobytes())
+    return path
+
+
 # -- a hard exit once the results are final -------------------------------------------------------
 # After the whole suite (never in a smaller run) CPython once died while garbage-collecting at
 # interpreter shutdown ("Fatal Python error: bool_dealloc", a reference-counting bug in one of the C

@@ -5,29 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
-import wave
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from recorder.audio_decode import decode_audio
 
 SPEECH = Path(__file__).parent / "data" / "speech"
-CLIPS = ["tr_teachback_us", "tr_champion_gb", "tr_outreach_f3", "tr_roleplay_m7", "tr_clinic_us"]
 JOB_TIMEOUT_MS = 180_000  # a generous ceiling against a hang; tests wait for signals, not for time
-
-
-@pytest.fixture(scope="module")
-def long_take(tmp_path_factory) -> Path:
-    gap = np.zeros(24000, dtype=np.float32)
-    pcm = np.concatenate([p for c in CLIPS for p in (decode_audio(SPEECH / f"{c}.wav").samples, gap)])
-    path = tmp_path_factory.mktemp("media") / "take.wav"
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
-        w.writeframes((pcm * 32767).astype(np.int16).tobytes())
-    return path
 
 
 @pytest.fixture
