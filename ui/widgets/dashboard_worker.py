@@ -1,6 +1,6 @@
 """Computing the dashboard's figures off the main thread, the tab on screen first, latest request wins.
 
-One long-lived QThread, so its SQLite connection keeps the analytics fact tables between requests
+One long-lived QThread, so its SQLite connection (the store keeps one per OS thread) keeps the analytics fact tables between requests
 (scoring/analytics_base.py rebuilds them only when the database changed). While a computation runs,
 newer requests replace each other; only the newest is computed next, and results of superseded
 requests are dropped.
@@ -24,32 +24,12 @@ def _stop(thread: QThread) -> None:
         pass
 
 
-class _PinnedStore:
-    """The store with ONE connection for this worker. Observed with PySide6 6.6 here: once a QThread's
-    event loop has gone idle between two queued slot calls, ``threading.local`` data set in the first
-    call is gone in the next (same thread id), so ``store.db`` opened a new connection per request
-    (each kept open in the store's list until it closes) and the fact tables were rebuilt each time."""
-
-    def __init__(self, store: Store):
-        self._store = store
-        self._db = None
-
-    @property
-    def db(self):
-        if self._db is None:
-            self._db = self._store.db
-        return self._db
-
-    def __getattr__(self, name):
-        return getattr(self._store, name)
-
-
 class _Job(QObject):
     done = Signal(int, object, str)   # request number, DashboardData | None, error text
 
     def __init__(self, store: Store):
         super().__init__()
-        self.store = _PinnedStore(store)
+        self.store = store    # store.db gives this thread the same connection on every request
 
     @Slot(int, object, object, object)
     def run(self, number: int, filters, viewer_id, groups) -> None:
