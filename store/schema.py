@@ -326,6 +326,32 @@ def _v7_review_list_index(conn: sqlite3.Connection) -> None:
     """)
 
 
+def _v8_local_pins(conn: sqlite3.Connection) -> None:
+    """PIN hashes become station-local (issue #12): a certifier's scrypt hash travelled in every sync
+    batch as ``people.pin_hash``, where a 4-digit PIN fell to an offline search in about a minute. They
+    move to ``pin_hashes`` (no ``station_id``/``clock``, so sync never sees it; ``origin`` 'synced' marks
+    a hash that has already travelled), ``people.pin_hash`` is emptied, and triggers keep it empty even
+    if an older station syncs a hash in."""
+    conn.executescript("""
+    CREATE TABLE pin_hashes (
+        person_id TEXT PRIMARY KEY,
+        pin_hash TEXT NOT NULL,
+        set_at TEXT NOT NULL,
+        origin TEXT NOT NULL DEFAULT 'local' CHECK (origin IN ('local', 'synced'))
+    );
+    INSERT INTO pin_hashes(person_id, pin_hash, set_at, origin)
+        SELECT id, pin_hash, COALESCE(updated_at, created_at), 'synced' FROM people
+        WHERE pin_hash IS NOT NULL AND pin_hash <> '' AND deleted = 0;
+    UPDATE people SET pin_hash = NULL WHERE pin_hash IS NOT NULL;
+    CREATE TRIGGER people_no_pin_hash_ai AFTER INSERT ON people WHEN new.pin_hash IS NOT NULL BEGIN
+        UPDATE people SET pin_hash = NULL WHERE id = new.id;
+    END;
+    CREATE TRIGGER people_no_pin_hash_au AFTER UPDATE OF pin_hash ON people WHEN new.pin_hash IS NOT NULL BEGIN
+        UPDATE people SET pin_hash = NULL WHERE id = new.id;
+    END;
+    """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_people_and_kit,
     _v2_takes_and_scores,
@@ -334,6 +360,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v5_review_indexes,
     _v6_sync_state,
     _v7_review_list_index,
+    _v8_local_pins,
 ]
 
 
