@@ -1,4 +1,5 @@
-"""Rolecall's composition root: parse the command line, open the store, then run a command or the app."""
+"""Rolecall's composition root: parse the command line, open the store, then run a command or the app
+with the services built here (ui/services.py: remote takes, the hub, camera, microphone, transcription)."""
 from __future__ import annotations
 
 import os
@@ -9,8 +10,9 @@ from pathlib import Path
 def launch_app(data_dir: Path) -> int:
     """Open the station in ``data_dir`` and run the Qt app until its window closes."""
     from ui.app import run_app  # Qt is imported only when the window is wanted
+    from ui.services import build_services
 
-    return run_app(data_dir, sys.argv[:1])
+    return run_app(data_dir, sys.argv[:1], make_services=build_services)
 
 
 def run(argv: list[str] | None = None) -> None:

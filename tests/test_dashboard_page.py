@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
+from store.changes import Changes
 from store.people import Person
 from test_analytics import build_hand_store
 from ui.pages.dashboard_page import DashboardPage
@@ -166,7 +167,7 @@ def test_hidden_page_waits_until_shown_to_recompute(main_window, context, qtbot,
     main_window.show_page(0)
     requests = []
     page.worker._run.connect(lambda *args: requests.append(args))
-    context.data_changed.emit("scores")        # delivered directly: a refresh would have asked already
+    context.notify(Changes.of("scores"))       # delivered directly: a refresh would have asked already
     assert requests == []
     with qtbot.waitSignal(page.completed, timeout=20000):
         main_window.show_page(4)

@@ -3,6 +3,7 @@ evidence by keyboard, submit, see it in the coach's aggregate; own take not offe
 import pytest
 from PySide6.QtCore import Qt
 
+from store.changes import Changes
 from store.demo_takes import add_take
 from store.people import PeopleRepo
 from store.scores import ScoreRepo
@@ -176,7 +177,7 @@ def test_a_take_without_transcript_can_still_be_scored(main_window, context, wor
 
 def test_exemplar_on_the_record_page_plays_and_is_logged(main_window, context, world, store, qtbot):
     ScoreRepo(store).promote_exemplar(world["take"], world["coach"].id, "Booked the discovery call")
-    context.data_changed.emit("exemplars")
+    context.notify(Changes.of("exemplars"))
     main_window.show_page(0)
     record = main_window.page("record")
     from ui.widgets.exemplars_panel import ExemplarsPanel

@@ -12,12 +12,13 @@ from test_sync_support import KEY_TEXT, add_person, add_take
 
 
 @pytest.fixture
-def window_with(context, qtbot):
-    def build(**hooks):
+def window_with(store, settings, qtbot):
+    def build(**overrides):
+        from ui.context import AppContext
         from ui.main_window import MainWindow
+        from ui.services import build_services
 
-        if hooks:
-            context.services["sync_hooks"] = hooks
+        context = AppContext(store, settings, services=build_services(store, **overrides))
         window = MainWindow(context)
         qtbot.addWidget(window)
         window.show()
@@ -88,7 +89,7 @@ def test_progress_and_cancel_keep_everything_for_the_next_sync(window_with, qtbo
         hubs.append(GatedHub(config.hub))
         return hubs[-1]
 
-    window = window_with(open_hub_fn=gated)
+    window = window_with(open_hub=gated)
     status = window.sync_status
     qtbot.mouseClick(status.button, qtbot_left())
     qtbot.waitUntil(lambda: bool(hubs) and hubs[0].uploading.is_set(), timeout=10000)
@@ -160,12 +161,15 @@ def test_players_get_a_remote_take_from_the_hub_off_the_main_thread(window_with,
     SyncConfig(hub=str(hub_dir)).save(store)
     Syncer(store, open_hub(str(hub_dir)), team_key()).run()
     window = window_with()
-    results = []
-    window.context.services["fetch_media"](take, lambda rid, path, err: results.append((rid, path, err)))
-    qtbot.waitUntil(lambda: bool(results), timeout=10000)
-    rid, path, err = results[0]
-    assert rid == take and err == "" and path.read_bytes() == b"remote video" * 1000
-    results.clear()
-    window.context.services["fetch_media"]("no-such-take", lambda *a: results.append(a))
-    qtbot.waitUntil(lambda: bool(results), timeout=10000)
-    assert results[0][1] is None and "no take" in results[0][2]
+    fetcher = window.context.services.media
+    assert fetcher.locate(take).fetchable and not fetcher.locate(take).present
+    job = fetcher.fetch(take)
+    with qtbot.waitSignal(job.finished, timeout=10000) as done:
+        pass
+    rid, path, outcome, message = done.args
+    assert (rid, outcome, message) == (take, "done", "") and path.read_bytes() == b"remote video" * 1000
+    assert fetcher.locate(take).present
+    job = fetcher.fetch("no-such-take")
+    with qtbot.waitSignal(job.finished, timeout=10000) as done:
+        pass
+    assert done.args[1] is None and done.args[2] == "failed" and "no take" in done.args[3]

@@ -90,7 +90,7 @@ def test_empty_and_streaming(qtbot):
 
 def test_main_window_has_the_transcriptions_dock_and_status(main_window, qtbot):
     panel, dock = main_window.transcription_panel, main_window.transcription_dock
-    assert main_window.context.services["transcription_queue"] is panel.queue
+    assert main_window.context.services.transcription_queue is panel.queue
     assert not dock.isVisible()
     from ui.widgets.transcription_panel import TranscriptionStatus
 
@@ -109,10 +109,12 @@ def test_word_pieces_without_a_space_stay_joined(qtbot):
 
 
 def test_finished_job_tells_the_pages(main_window, qtbot):
-    queue = main_window.context.services["transcription_queue"]
-    with qtbot.waitSignal(main_window.context.data_changed) as sig:
+    from store.changes import Changes
+
+    queue = main_window.context.services.transcription_queue
+    with qtbot.waitSignal(main_window.context.changed) as sig:
         queue.job_finished.emit("r1", "done", "")
-    assert sig.args == ["transcripts"]
+    assert sig.args[0] == Changes.of("transcripts")
 
 
 def test_settings_page_gets_a_transcription_section(main_window, qtbot, tmp_path):
@@ -129,7 +131,7 @@ def test_settings_page_gets_a_transcription_section(main_window, qtbot, tmp_path
     assert box.apply()
     s = settings_from_store(main_window.context.store)
     assert s.model is None and s.threads == 1
-    assert main_window.context.services["transcription_queue"].process.settings.threads == 1
+    assert main_window.context.services.transcription_queue.process.settings.threads == 1
 
 
 def test_panel_search_filters_recordings_and_jumps_to_the_match(main_window, qtbot):

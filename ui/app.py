@@ -1,9 +1,11 @@
-"""Starting the Qt app: display check, opening the station with readable errors, the main window."""
+"""Starting the Qt app: display check, opening the station with readable errors, the services the
+composition root (main.py) builds for it, the main window."""
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 from store.db import CorruptDatabaseError, StoreError, move_aside
 from store.station import open_station
@@ -24,7 +26,8 @@ def display_problem() -> str | None:
     return None
 
 
-def run_app(data_dir: Path, argv: list[str]) -> int:
+def run_app(data_dir: Path, argv: list[str], make_services: Callable | None = None) -> int:
+    """``make_services(store) -> ui.services.Services``: main.py passes ``build_services``."""
     problem = display_problem()
     if problem:
         print(f"Error: {problem}", file=sys.stderr)
@@ -43,18 +46,17 @@ def run_app(data_dir: Path, argv: list[str]) -> int:
     store = _open_with_dialogs(data_dir, QMessageBox)
     if store is None:
         return 1
-    context = AppContext(store, Settings(), services=_services())
+    if make_services is None:
+        from ui.services import build_services as make_services  # noqa: PLC0415
+    services = make_services(store)
+    context = AppContext(store, Settings(), services=services)
     window = MainWindow(context)
     window.show()
     try:
         return app.exec()
     finally:
+        services.shutdown()
         store.close()
-
-
-def _services() -> dict:
-    """Engines injected into the pages (camera and microphone factories ...), filled by later issues."""
-    return {}
 
 
 def _open_with_dialogs(data_dir: Path, box):

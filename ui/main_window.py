@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QSizePolicy,
                                QStackedWidget, QToolBar, QWidget)
 
 from ui.context import AppContext
 from ui.settings import Key
 from ui.widgets.person_picker import PersonPicker
+from ui.widgets.sync_status import SyncStatusWidget
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class MainWindow(QMainWindow):
     def __init__(self, context: AppContext, parent=None):
         super().__init__(parent)
         self.context = context
-        self.setWindowTitle(f"Rolecall — {context.store.station_name}")
+        self._show_title()
         self.setMinimumSize(QSize(960, 640))
         self.pages: dict[str, QWidget] = {}
 
@@ -68,6 +69,11 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("stationToolbar")
         toolbar.setMovable(False)
         toolbar.addWidget(self.picker)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.sync_status = SyncStatusWidget(context)     # issue #7: sync button, status, progress
+        toolbar.addWidget(self.sync_status)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         focus_picker = QAction("Choose person", self)
         focus_picker.setShortcut(QKeySequence("Ctrl+P"))
@@ -83,9 +89,8 @@ class MainWindow(QMainWindow):
         context.status_message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
         from ui.widgets.transcription_panel import install_transcription_panel  # issue #4
         install_transcription_panel(self)
-        from ui.widgets.sync_status import install_sync  # issue #7: sync button/status, settings group
-        install_sync(self)
         context.person_changed.connect(lambda _p: self._show_who())
+        context.on_change({"station"}, lambda _c: (self._show_title(), self._show_who()), self)
         self._show_who()
         self._restore()
 
@@ -121,6 +126,9 @@ class MainWindow(QMainWindow):
         return PAGES[self.stack.currentIndex()].key
 
     # -- state -------------------------------------------------------------------------------
+    def _show_title(self) -> None:
+        self.setWindowTitle(f"Rolecall — {self.context.store.station_name}")
+
     def _show_who(self) -> None:
         person = self.context.person
         station = self.context.store.station_name
@@ -139,6 +147,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
         self.context.settings.set(Key.WINDOW_GEOMETRY, self.saveGeometry())
         self.context.settings.sync()
+        self.sync_status.shutdown()
         for page in self.pages.values():
             closer = getattr(page, "shutdown", None)
             if callable(closer):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
 
 from scoring.certification import candidates, suggested_reasons
 from store.certification import CertificationError, CertificationRepo
+from store.changes import Changes
 from store.certification_evidence import gather
 from store.pins import PinError
 from ui.certificate_pdf import write_certificate
@@ -39,7 +40,9 @@ class CertifyPage(QWidget):
         self.criteria: list = []
         self._build()
         self.reload()
-        context.data_changed.connect(lambda _what: self.reload())
+        context.on_change({"recordings", "scores", "notes", "transcripts", "signoffs", "kit"},
+                          lambda _c: self.reload(), self)
+        context.on_change({"media"}, lambda _c: self.evidence.player.media_arrived(), self)
         context.people_changed.connect(self.reload)
         context.person_changed.connect(lambda _p: self._load_certifiers())
 
@@ -79,7 +82,7 @@ class CertifyPage(QWidget):
         self.candidate_title = QLabel()
         self.candidate_title.setObjectName("candidateTitle")
         self.candidate_title.setStyleSheet("font-size: 15px; font-weight: 600")
-        self.evidence = EvidencePanel(self.context.store)
+        self.evidence = EvidencePanel(self.context.store, self.context.services.media)
         self.decision = DecisionPanel()
         self.decision.sign_off_requested.connect(self.sign_off)
         self.decision.set_pin_requested.connect(self.set_pin)
@@ -225,7 +228,8 @@ class CertifyPage(QWidget):
         self.pin_dialog.open()
 
     def _after_decision(self) -> None:
-        self.context.data_changed.emit("signoffs")   # reloads this page too
+        self.context.notify(Changes.of("signoffs"), origin=self)
+        self.reload()
         self.tabs.setCurrentWidget(self.history)
 
     def set_pin(self) -> None:

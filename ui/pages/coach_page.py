@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from store.changes import Changes
 from store.review_queries import ReviewQueries
 from store.scores import ScoreRepo
 from ui.widgets.coach_agreement import AgreementPanel
@@ -47,7 +48,8 @@ class CoachPage(QWidget):
         root.addWidget(title)
         root.addWidget(self.who)
         root.addWidget(self.tabs, 1)
-        context.data_changed.connect(self._on_data_changed)
+        context.on_change({"kit"}, self._on_kit, self)
+        context.on_change({"scores", "recordings", "notes", "exemplars", "kit"}, self._on_data, self)
         context.person_changed.connect(lambda _p: self._show_who())
         context.people_changed.connect(self.queue.load_choices)
         self._show_who()
@@ -81,17 +83,22 @@ class CoachPage(QWidget):
         index = self.queue.table.currentIndex()
         self.queue.model.dataChanged.emit(self.queue.model.index(index.row(), 0),
                                           self.queue.model.index(index.row(), self.queue.model.columnCount() - 1))
-        self.context.data_changed.emit("exemplars" if what == "exemplar" else "notes")
+        self.context.notify(Changes.of("exemplars" if what == "exemplar" else "notes"), origin=self)
         if what == "exemplar":
             self.library.refresh()
 
-    def _on_data_changed(self, what: str) -> None:
-        if what == "kit":
-            self.queries.forget_kit()
-            self.queue.load_choices()
-            self.agreement.load_choices()
-        if what in ("scores", "recordings", "demo", "kit"):
-            self.queue.reload()
+    def _on_kit(self, _changes: Changes) -> None:
+        self.queries.forget_kit()
+        self.queue.load_choices()
+        self.agreement.load_choices()
+
+    def _on_data(self, changes: Changes) -> None:
+        self.queue.reload()       # rows carry aggregates, note counts and the exemplar mark; the open
+        if changes.exemplars:     # take is shown again from its fresh row when the queue reselects it
+            self.library._loaded = False
+            if self.library.isVisible():
+                self.library.refresh()
+        if changes.touches({"scores", "recordings", "kit"}):
             self.agreement._loaded = False
             if self.agreement.isVisible():
                 self.agreement.refresh()

@@ -92,7 +92,8 @@ class DashboardPage(QWidget):
         self.worker.busy_changed.connect(self._busy)
         context.person_changed.connect(lambda _p: (self._sync_privacy(), self._refresh_if_visible()))
         context.people_changed.connect(self._reload_options)
-        context.data_changed.connect(lambda _what: (self._reload_options(), self._refresh_if_visible()))
+        context.on_change({"recordings", "scores", "transcripts", "exemplars", "signoffs", "kit", "events"},
+                          lambda _c: (self._reload_options(), self._refresh_if_visible()), self)
         self._reload_options()
         self._sync_privacy()
         self._pick_bucket()

@@ -13,8 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from recorder.camera import CameraSource
-from recorder.microphone import MicrophoneSource
+from store.changes import Changes
 from store.recordings import RecordingError, RecordingRepo
 from ui.pages.record_setup import RecordSetup, disk_space_warning, local_time, mmss, repolish
 from ui.widgets.level_meter import LevelMeter
@@ -52,6 +51,7 @@ class RecordPage(QWidget):
         self._on_person(context.person)
         context.person_changed.connect(self._on_person)
         context.people_changed.connect(self.setup.load_partners)
+        context.on_change({"kit"}, lambda _c: self.setup.load_exercises(), self)
         self._tell_recovered()
 
     # --- building ----------------------------------------------------------------------------------
@@ -130,10 +130,10 @@ class RecordPage(QWidget):
         self._countdown.timeout.connect(self._count_down)
 
     def _wire_worker(self) -> None:
-        services = getattr(self.context, "services", {}) or {}
+        services = self.context.services
         self.worker = RecordWorker(self._begin_take, self._abandon_take,
-                                   camera_factory=services.get("camera_factory", CameraSource),
-                                   microphone_factory=services.get("microphone_factory", MicrophoneSource))
+                                   camera_factory=services.camera_factory,
+                                   microphone_factory=services.microphone_factory)
         self.thread = start_worker_thread(self.worker)
         self._start_take.connect(self.worker.start_take)
         self._stop_take.connect(self.worker.stop_take)
@@ -287,7 +287,7 @@ class RecordPage(QWidget):
         self._refresh_takes()
         self._update_time()
         self.take_finished.emit(rec)
-        self.context.data_changed.emit("recordings")
+        self.context.notify(Changes.of("recordings"), origin=self)
         if self.isVisible():
             self._restart_preview()
 
@@ -350,7 +350,7 @@ class RecordPage(QWidget):
             return
         self._say(f"Submitted ({rec.duration_s or 0:.1f} s). It is queued for transcription; "
                   "earlier takes of this exercise were set aside.")
-        self.context.data_changed.emit("recordings")
+        self.context.notify(Changes.of("recordings"), origin=self)
         self._refresh_takes()
         self._restart_preview()
 

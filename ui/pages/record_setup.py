@@ -103,10 +103,14 @@ class RecordSetup(QWidget):
 
     # --- loading -----------------------------------------------------------------------------------
     def load_exercises(self) -> None:
+        """(Re)load the kit's exercises, keeping the chosen one (a sync may bring a new kit)."""
+        keep = (self.exercise or {}).get("id")
         self.exercise_combo.blockSignals(True)
         self.exercise_combo.clear()
         for ex in self.context.kit.exercises():
             self.exercise_combo.addItem(ex["title"], ex)
+            if ex["id"] == keep:
+                self.exercise_combo.setCurrentIndex(self.exercise_combo.count() - 1)
         self.exercise_combo.blockSignals(False)
         self._on_exercise()
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from store.changes import Changes
 from store.review_queries import ReviewQueries, TakeDetail
 from store.scores import ScorecardDraft, ScoreRepo, ScoringError
 from ui.widgets.player import TakePlayer, clock
@@ -74,7 +75,7 @@ class ReviewPage(QWidget):
         self.prompt.setWordWrap(True)
         self.prompt.setStyleSheet("color:#4a5560;")
 
-        self.player = TakePlayer()
+        self.player = TakePlayer(context.services.media)
         self.timeline = TermTimeline()
         self.metrics = QLabel()
         self.metrics.setObjectName("speechMetrics")
@@ -111,7 +112,9 @@ class ReviewPage(QWidget):
         self.form.submit_requested.connect(self.submit)
         self._shortcuts()
         context.person_changed.connect(self._on_person)
-        context.data_changed.connect(self._on_data_changed)
+        context.on_change({"scores", "recordings", "transcripts"}, lambda _c: self.list.refresh(), self)
+        context.on_change({"kit"}, lambda _c: self.list.load_choices(), self)
+        context.on_change({"transcripts", "media"}, self._on_take_data, self)
         context.people_changed.connect(self.list.load_choices)
         self.list.refresh()
 
@@ -148,7 +151,7 @@ class ReviewPage(QWidget):
         self.take_title.setText(f"{detail.rep}{' · ' + detail.team if detail.team else ''} · {detail.exercise}")
         self.prompt.setText(first_sentence(detail.prompt))      # the whole prompt in the tooltip
         self.prompt.setToolTip(detail.prompt)
-        self.player.load(self.queries.media_file(detail.media_path), detail.duration_s)
+        self.player.load_take(recording_id, detail.duration_s)
         self.timeline.set_take(detail.duration_s or 0.0, detail.segments, detail.hits)
         self.transcript.set_transcript(detail.segments, detail.hits, (detail.transcript or {}).get("metrics"),
                                        title=f"transcript-{recording_id[:8]}")
@@ -203,7 +206,8 @@ class ReviewPage(QWidget):
         self.form.load(card)
         self.form.show_message(f"Submitted (version {card.version}). Thank you, {person.name.split()[0]}.")
         self.context.say(f"Scorecard for {detail.rep}'s take submitted.")
-        self.context.data_changed.emit("scores")
+        self.context.notify(Changes.of("scores"), origin=self)
+        self.list.refresh()
 
     # -- reacting -------------------------------------------------------------------------------------
     def _on_position(self, seconds: float) -> None:
@@ -216,11 +220,21 @@ class ReviewPage(QWidget):
         self.list.refresh()
         self._update_form_state()
 
-    def _on_data_changed(self, what: str) -> None:
-        if what in ("scores", "recordings", "transcripts", "demo"):
-            self.list.refresh()
-        if what == "kit":
-            self.list.load_choices()
+    def _on_take_data(self, changes: Changes) -> None:
+        """A transcript or the video of the open take may have arrived (sync, transcription)."""
+        detail = self.detail
+        if detail is None:
+            return
+        if changes.media:
+            self.player.media_arrived()
+        if changes.transcripts and not detail.segments:
+            fresh = self.queries.take(detail.recording_id)
+            if fresh is not None and fresh.segments:
+                self.detail = fresh
+                self.timeline.set_take(fresh.duration_s or 0.0, fresh.segments, fresh.hits)
+                self.transcript.set_transcript(fresh.segments, fresh.hits, (fresh.transcript or {}).get("metrics"),
+                                               title=f"transcript-{fresh.recording_id[:8]}")
+                self.metrics.setText(metrics_text((fresh.transcript or {}).get("metrics") or {}, fresh.hits))
 
     def hideEvent(self, event) -> None:  # noqa: N802 (leaving the page stops the sound)
         self.player.pause()

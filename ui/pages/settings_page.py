@@ -6,8 +6,10 @@ from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
                                QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
+from store.changes import Changes
 from ui.context import AppContext
 from ui.widgets.person_dialog import AddPersonDialog
+from ui.widgets.sync_settings import SyncSettingsGroup
 
 
 class SettingsPage(QWidget):
@@ -68,6 +70,9 @@ class SettingsPage(QWidget):
         self.sections_layout.addWidget(station)
         self.sections_layout.addWidget(people)
         self.sections_layout.addWidget(kit)
+        self.sync_settings = SyncSettingsGroup(context.store)
+        self.sync_settings.changed.connect(lambda: context.notify(Changes.of("sync_settings"), origin=self))
+        self.sections_layout.addWidget(self.sync_settings)
         self.sections_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -77,6 +82,7 @@ class SettingsPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         context.people_changed.connect(self.reload_people)
+        context.on_change({"station"}, lambda _c: self.station_name.setText(context.store.station_name), self)
         self.reload_people()
 
     def add_section(self, widget: QWidget) -> None:
@@ -102,4 +108,5 @@ class SettingsPage(QWidget):
         name = " ".join(self.station_name.text().split())
         if name and name != self.context.store.station_name:
             self.context.store.set_meta("station_name", name)
+            self.context.notify(Changes.of("station"), origin=self)
             self.context.say(f"Station renamed to “{name}”.")

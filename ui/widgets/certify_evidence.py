@@ -29,7 +29,7 @@ def requirements_html(evidence: Evidence) -> str:
 
 
 class EvidencePanel(QWidget):
-    def __init__(self, store, parent: QWidget | None = None):
+    def __init__(self, store, media=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.transcripts = TranscriptRepo(store)
         self.requirements = QLabel()
@@ -44,7 +44,7 @@ class EvidencePanel(QWidget):
         self.takes.setMinimumContentsLength(24)
         self.takes.currentIndexChanged.connect(self._show_take)
         self.transcript = TranscriptView(show_export=False)
-        self.player = TakePlayer()
+        self.player = TakePlayer(media)
         self.player.setObjectName("certifyPlayer")
         self.transcript.seek_requested.connect(self.player.seek)
         self.player.position_changed.connect(self.transcript.set_position)
@@ -152,7 +152,7 @@ class EvidencePanel(QWidget):
         if rid is None:
             return
         take = next((t for t in (self.evidence.takes if self.evidence else []) if t["recording_id"] == rid), {})
-        self.player.load(self.transcripts.media_file(rid), take.get("duration_s"))
+        self.player.load_take(rid, take.get("duration_s"))
         if not self.transcript.load_recording(self.transcripts, rid):
             self.transcript.summary.setText("This take has no transcript yet.")
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QVBoxLayout, QWidget)
 
+from store.changes import Changes
 from store.review_queries import ReviewQueries
 from store.scores import ScoreRepo, ScoringError
 
@@ -80,7 +81,7 @@ class ExemplarLibrary(QWidget):
         except ScoringError as exc:
             self.message.setText(str(exc))
             return
-        self.context.data_changed.emit("exemplars")
+        self.context.notify(Changes.of("exemplars"), origin=self)
         self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802

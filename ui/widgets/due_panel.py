@@ -34,7 +34,7 @@ class DuePanel(QFrame):
         lay.addWidget(self.label)
         self.reminders: list = []
         context.person_changed.connect(lambda _p: self.refresh())
-        context.data_changed.connect(lambda _what: self.refresh())
+        context.on_change({"recordings", "scores", "signoffs", "kit"}, lambda _c: self.refresh(), self)
         self.refresh()
 
     def refresh(self) -> None:

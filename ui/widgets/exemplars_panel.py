@@ -35,7 +35,7 @@ class ExemplarsPanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 4)
         lay.addWidget(self.title)
         lay.addWidget(self.list)
-        context.data_changed.connect(lambda what: what in ("exemplars", "demo") and self.refresh())
+        context.on_change({"exemplars"}, lambda _c: self.refresh(), self)
         self.setVisible(False)
         QTimer.singleShot(0, self._connect)        # the page builds and fills its combo after this
 
@@ -76,11 +76,8 @@ class ExemplarsPanel(QWidget):
         dialog = QDialog(self)
         dialog.setWindowTitle(f"Exemplar: {x['rep']} — {x['exercise']}")
         dialog.resize(560, 420)
-        player = TakePlayer()
-        path = x["media_path"]
-        from pathlib import Path
-        media = None if not path else (Path(path) if Path(path).is_absolute() else self.context.store.data_dir / path)
-        player.load(media, x["duration_s"])
+        player = TakePlayer(self.context.services.media)
+        player.load_take(x["recording_id"], x["duration_s"])
         reason = QLabel(f"Why: {x['reason']}")
         reason.setWordWrap(True)
         lay = QVBoxLayout(dialog)
@@ -88,5 +85,6 @@ class ExemplarsPanel(QWidget):
         lay.addWidget(player, 1)
         dialog.finished.connect(lambda _r: player.shutdown())
         dialog.show()
-        player.media.play()
+        if player.has_video():
+            player.media.play()
         self._dialog = dialog

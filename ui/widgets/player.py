@@ -1,6 +1,7 @@
 """A take's player: video (QMediaPlayer + QVideoWidget + QAudioOutput), play/pause, ±5 s, time.
 
-    player = TakePlayer()
+    player = TakePlayer(context.services.media)
+    player.load_take(recording_id, duration_s)   # a take recorded elsewhere offers its download
     player.load(path, duration_s)         # a missing file shows a message; the controls still work
     player.position_changed.connect(...)  # seconds, while playing and after every seek
     player.seek(12.5); player.toggle(); player.jump(-5)
@@ -17,6 +18,9 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedLayout, QVBoxLayout, QWidget
 
+from store.take_media import station_label
+from ui.widgets.remote_take import RemoteTakePanel
+
 JUMP_S = 5.0
 
 
@@ -31,8 +35,10 @@ class TakePlayer(QWidget):
     position_changed = Signal(float)
     playing_changed = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, media=None, parent: QWidget | None = None):
         super().__init__(parent)
+        self.fetcher = media                  # ui.workers.media_fetch.MediaFetcher (remote takes), or None
+        self.recording_id: str | None = None
         self.duration_s = 0.0
         self._position = 0.0
         self.media = QMediaPlayer(self)
@@ -45,9 +51,13 @@ class TakePlayer(QWidget):
         self.missing.setObjectName("emptyState")
         self.missing.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.missing.setWordWrap(True)
+        self.remote = RemoteTakePanel()
+        self.remote.downloaded.connect(lambda rid, path: rid == self.recording_id and self.load(path, self.duration_s,
+                                                                                             rid))
         self.screen = QStackedLayout()
         self.screen.addWidget(self.video)
         self.screen.addWidget(self.missing)
+        self.screen.addWidget(self.remote)
 
         self.play_button = QPushButton("Play")
         self.play_button.setToolTip("Play / pause (Space)")
@@ -80,8 +90,33 @@ class TakePlayer(QWidget):
         self._show_missing("No take open.")
 
     # -- loading ------------------------------------------------------------------------------------
-    def load(self, path: Path | None, duration_s: float | None = None) -> None:
+    def load_take(self, recording_id: str, duration_s: float | None = None) -> None:
+        """Play a take by id: its file if it is here, else (recorded on another station) offer to
+        download it from the hub, or start at once when the station downloads every video."""
+        located = self.fetcher.locate(recording_id) if self.fetcher is not None else None
+        if located is None or located.present or not located.fetchable:
+            self.load(located.path if located else None, duration_s, recording_id)
+            return
+        self.load(None, duration_s, recording_id)
+        store = self.fetcher.store
+        self.remote.show_take(self.fetcher, located, station_label(store, located.station_id),
+                              auto=self.fetcher.config().fetch_all_media)
+        self.screen.setCurrentWidget(self.remote)
+
+    def media_arrived(self) -> None:
+        """A sync brought videos: play the open take if its file is here now."""
+        if self.recording_id and self.screen.currentWidget() is not self.video:
+            located = self.fetcher.locate(self.recording_id) if self.fetcher is not None else None
+            if located is not None and located.present:
+                self.load(located.path, self.duration_s, self.recording_id)
+
+    def has_video(self) -> bool:
+        return self.screen.currentWidget() is self.video
+
+    def load(self, path: Path | None, duration_s: float | None = None, recording_id: str | None = None) -> None:
         self.media.stop()
+        self.remote.leave()
+        self.recording_id = recording_id
         self.duration_s = float(duration_s or 0.0)
         self._position = 0.0
         if path is None or not Path(path).is_file():
@@ -100,6 +135,10 @@ class TakePlayer(QWidget):
 
     def clear(self) -> None:
         self.media.stop()
+        self.remote.leave()
+        self.recording_id = None
+        if self.screen.currentWidget() is self.remote:
+            self._show_missing("No take open.")
         self.media.setSource(QUrl())
         self.duration_s = 0.0
         self._position = 0.0

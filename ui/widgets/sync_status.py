@@ -1,24 +1,25 @@
 """The sync button and status in the main window's toolbar ("14 changes to send, last sync 10:42"),
 a progress bar (items and bytes) with Cancel while a sync runs, plain error messages, and the optional
-automatic sync. :func:`install_sync` also adds the Sync group to the Settings page."""
+automatic sync. The main window puts it in its toolbar; what a sync received goes to every page as one
+``Changes`` (store/changes.py), built from the report's rows per table."""
 from __future__ import annotations
 
 import os
-from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, QThread, QTimer
+from PySide6.QtCore import QThread, QTimer
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy,
                                QStackedWidget, QWidget)
 
-from store.sync import SyncConfig, load_key, open_hub, status
-from store.sync.hub import Hub
-from store.sync.keys import TeamKey
+from store.changes import Changes
+from store.sync import SyncConfig, status
 from ui.context import AppContext
-from ui.workers.sync_worker import SyncWorker, fetch_media_async, start_sync_thread
+from ui.workers.sync_worker import SyncWorker, start_sync_thread
 
 AUTO_INTERVAL_MS = 5 * 60 * 1000
 REFRESH_MS = 20 * 1000
 SLOT_WIDTH = 420
+LOCAL_KINDS = {"recordings", "transcripts", "scores", "notes", "exemplars", "signoffs", "people", "kit",
+               "events", "sync_settings"}     # a change here may wait to be sent: the count changes
 PHASES = {"send media": "Sending videos", "send": "Sending", "receive": "Receiving",
           "fetch media": "Downloading videos"}
 
@@ -28,14 +29,13 @@ def _mb(n: int) -> str:
 
 
 class SyncStatusWidget(QWidget):
-    def __init__(self, context: AppContext, open_hub_fn: Callable[[SyncConfig], Hub] | None = None,
-                 load_key_fn: Callable[[], TeamKey] | None = None, parent=None):
+    def __init__(self, context: AppContext, parent=None):
         super().__init__(parent)
         self.setObjectName("syncStatusWidget")
         self.context = context
         self.store = context.store
-        self._open_hub = open_hub_fn or (lambda c: open_hub(c.hub, c.endpoint_url or None))
-        self._load_key = load_key_fn or (lambda: load_key(self.store.data_dir))
+        self._open_hub = context.services.open_hub
+        self._load_key = context.services.load_key
         self.worker: SyncWorker | None = None
         self.thread: QThread | None = None
         self.last_report = None
@@ -78,7 +78,7 @@ class SyncStatusWidget(QWidget):
         self.auto_timer = QTimer(self)
         self.auto_timer.timeout.connect(self._auto)
         self.auto_timer.start(AUTO_INTERVAL_MS)
-        context.data_changed.connect(lambda what: what != "sync" and self.refresh())
+        context.on_change(LOCAL_KINDS, lambda _c: self.refresh(), self)
         context.people_changed.connect(self.refresh)
         self.refresh()
 
@@ -149,9 +149,7 @@ class SyncStatusWidget(QWidget):
 
         self.context.say(f"Sync done: sent {report.sent_records}, received {report.received_records} "
                          f"change(s).", 6000)
-        if report.received_records or report.received_media:
-            self.context.data_changed.emit("sync")
-            self.context.people_changed.emit()
+        self.context.notify(Changes.from_report(report), origin=self)
 
     def _fail(self, message: str, short: str = "") -> None:
         self.last_error = message
@@ -208,51 +206,3 @@ def _short(message: str) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class _CloseWatcher(QObject):
-    def __init__(self, widget: SyncStatusWidget, parent):
-        super().__init__(parent)
-        self.widget = widget
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt naming)
-        if event.type() == QEvent.Type.Close:
-            self.widget.shutdown()
-        return False
-
-
-def install_sync(window) -> SyncStatusWidget:
-    """Put the sync button and status in the main window's toolbar and the Sync group on the Settings
-    page (when that page is built)."""
-    from ui.main_window import PAGES  # noqa: PLC0415
-    from ui.widgets.sync_settings import SyncSettingsGroup  # noqa: PLC0415
-
-    context = window.context
-    widget = SyncStatusWidget(context, **context.services.get("sync_hooks", {}))
-    toolbar = window.findChild(QWidget, "stationToolbar")
-    if toolbar is not None:
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
-        toolbar.addWidget(widget)
-    else:
-        window.statusBar().addWidget(widget)
-    window.installEventFilter(_CloseWatcher(widget, window))
-
-    original = window._ensure_page
-
-    def ensure_page(index: int):
-        page = original(index)
-        if PAGES[index].key == "settings" and getattr(page, "sync_settings", None) is None:
-            group = SyncSettingsGroup(context.store, page)
-            group.changed.connect(widget.refresh)
-            page.add_section(group)
-            page.sync_settings = group
-        return page
-
-    window._ensure_page = ensure_page
-    window.sync_status = widget
-    # players: context.services["fetch_media"](recording_id, on_done(rid, path | None, error), parent)
-    context.services.setdefault("fetch_media", lambda rid, on_done, parent=window:
-                                fetch_media_async(context.store, rid, on_done, parent))
-    return widget

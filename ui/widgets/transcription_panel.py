@@ -1,9 +1,9 @@
 """The Transcriptions panel: every job with its status and progress, Cancel / Retry, the transcript.
 
-``install_transcription_panel(window)`` is what the main window calls (one line): it creates the
-station's ``TranscriptionQueue`` (also put in ``context.services["transcription_queue"]`` for other
-pages), a dock with this panel (hidden until asked for) and a compact status-bar widget showing the
-running job's progress that toggles the dock.  The queue starts with the window and is shut down
+``install_transcription_panel(window)`` is what the main window calls (one line): it takes the
+station's ``TranscriptionQueue`` (``context.services.transcription_queue``, built in main.py), adds a
+dock with this panel (hidden until asked for) and a compact status-bar widget showing the running job's
+progress that toggles the dock.  The queue starts with the window and is shut down
 when the window closes.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QFileD
                                QVBoxLayout, QWidget)
 
 from recorder.transcriber import ModelNotFoundError, resolve_model
+from store.changes import Changes
 from recorder.transcription_jobs import META_MODEL, META_THREADS, station_settings as settings_from_store
 
 from ui.widgets.transcript_view import TranscriptView
@@ -291,8 +292,7 @@ class _CloseWatcher(QObject):
 def install_transcription_panel(window, start: bool = True) -> TranscriptionQueue:
     """Add the queue, its dock and its status-bar widget to the main window."""
     context = window.context
-    queue = TranscriptionQueue(context.store, settings_from_store(context.store), parent=window)
-    context.services["transcription_queue"] = queue
+    queue = context.services.transcription_queue
     panel = TranscriptionPanel(queue)
     dock = QDockWidget("Transcriptions", window)
     dock.setObjectName("transcriptionsDock")
@@ -304,11 +304,11 @@ def install_transcription_panel(window, start: bool = True) -> TranscriptionQueu
     window.statusBar().addPermanentWidget(status)
     window.transcription_panel, window.transcription_dock = panel, dock
     window.installEventFilter(_CloseWatcher(queue, window))
-    context.data_changed.connect(lambda _what: queue.kick())
+    context.on_change({"recordings"}, lambda _c: queue.kick(), queue)
     queue.job_finished.connect(lambda _rid, st, err: context.say(
         "Transcription finished." if st == "done" else f"Transcription {st}: {err}", 6000))
     # pages showing transcripts (Review) refresh on this
-    queue.job_finished.connect(lambda _rid, st, _e: context.data_changed.emit("transcripts") if st == "done" else None)
+    queue.job_finished.connect(lambda _rid, st, _e: context.notify(Changes.of("transcripts")) if st == "done" else None)
     # the Settings page is built on first visit: add the Transcription section then
     window.stack.currentChanged.connect(lambda _i: _add_settings_section(window, queue))
     _add_settings_section(window, queue)

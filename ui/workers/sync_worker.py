@@ -8,10 +8,10 @@ from __future__ import annotations
 import threading
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from store.db import Store
-from store.sync import SyncCancelled, SyncError, Syncer, ensure_media
+from store.sync import SyncCancelled, SyncError, Syncer
 from store.sync.engine import Progress
 from store.sync.hub import Hub
 from store.sync.keys import TeamKey
@@ -67,32 +67,3 @@ def start_sync_thread(worker: SyncWorker, parent: QObject | None = None) -> QThr
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread
-
-
-class _FetchSignals(QObject):
-    done = Signal(str, object, str)      # recording id, Path | None, error message ('' if fine)
-
-
-class _FetchJob(QRunnable):
-    def __init__(self, store: Store, recording_id: str, signals: _FetchSignals):
-        super().__init__()
-        self.store, self.recording_id, self.signals = store, recording_id, signals
-
-    def run(self) -> None:
-        try:
-            path = ensure_media(self.store, self.recording_id)
-        except SyncError as exc:
-            self.signals.done.emit(self.recording_id, None, str(exc))
-        except Exception as exc:  # noqa: BLE001 - always report back
-            self.signals.done.emit(self.recording_id, None, f"Could not fetch the video: {exc}")
-        else:
-            self.signals.done.emit(self.recording_id, path, "")
-
-
-def fetch_media_async(store: Store, recording_id: str, on_done: Callable, parent: QObject) -> None:
-    """For players: get a take's video (from the hub if this station does not have it yet, verified)
-    off the main thread; ``on_done(recording_id, path_or_None, error)`` runs on the main thread."""
-    signals = _FetchSignals(parent)
-    signals.done.connect(on_done)
-    signals.done.connect(signals.deleteLater)
-    QThreadPool.globalInstance().start(_FetchJob(store, recording_id, signals))

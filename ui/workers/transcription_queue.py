@@ -3,7 +3,7 @@
 ``TranscriptionQueue`` owns a worker QObject on its own QThread.  The worker runs the Qt-free
 ``TranscriptionJobRunner`` (model in a killable child process, segments stored as they arrive) and
 re-emits its callbacks as signals.  The main thread only reads the job table (quick queries), polls
-it every ``poll_ms`` for jobs the Record page queued, and reacts to ``AppContext.data_changed``.
+it every ``poll_ms`` for jobs the Record page queued, and is kicked when the app reports new recordings (``AppContext.on_change``).
 
 Cancel of the running job kills the child process from the main thread (instant); a queued job is
 just marked cancelled.  Retry puts a failed or cancelled job back in the queue; its unfinished
