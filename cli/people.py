@@ -1,11 +1,21 @@
-"""`rolecall people add|list`."""
+"""`rolecall people add|list|set-role`.
+
+Adding a certifier or changing a role to or from certifier needs a certifier's PIN on this station
+(``--confirm-by NAME``; the PIN is asked hidden, or read from ``--confirm-pin-file``), except on a
+station where no certifier has a PIN yet, which the command then says.
+"""
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
 from cli import cli
 from cli.output import format_option, render
-from store.people import ROLES, PeopleError, PeopleRepo
+from store.people import ROLES, PeopleError, PeopleRepo, Person
+
+BOOTSTRAP_NOTE = ("No certifier has a PIN on this station yet, so this needed no confirmation; once "
+                  "one has, their PIN is needed for this.")
 
 
 @cli.group("people")
@@ -13,18 +23,90 @@ def people_group() -> None:
     """Reps, coaches and certifiers at this station."""
 
 
+def read_pin(prompt: str, pin_file: Path | None, twice: bool = False) -> str:
+    """A PIN from the first line of ``pin_file``, or asked hidden (twice for a new one)."""
+    if pin_file is not None:
+        try:
+            lines = pin_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.ClickException(f"Cannot read a PIN from {pin_file}: {exc}") from exc
+        return lines[0] if lines else ""
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=twice)
+
+
+def find(people: PeopleRepo, key: str) -> Person:
+    try:
+        return people.find(key)
+    except PeopleError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def confirm_options(command):
+    command = click.option("--confirm-pin-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                           default=None, help="Read the confirming certifier's PIN from this file's first "
+                           "line instead of asking (for scripts).")(command)
+    return click.option("--confirm-by", default=None, metavar="NAME",
+                        help="A certifier with a PIN on this station who confirms with their PIN.")(command)
+
+
+def certifier_confirmation(people: PeopleRepo, confirm_by: str | None, pin_file: Path | None,
+                           what: str) -> tuple[str | None, str]:
+    """(confirming certifier id, PIN) for a certifier change, or (None, '') on a bootstrap station."""
+    if not people.needs_certifier_confirmation():
+        return None, ""
+    if confirm_by is None:
+        from store.pins import PinRepo
+        names = ", ".join(n for _, n in PinRepo(people.store).certifiers_with_pin())
+        raise click.ClickException(f"{what} needs a certifier's PIN: add --confirm-by NAME "
+                                   f"(certifiers with a PIN on this station: {names}).")
+    confirmer = find(people, confirm_by)
+    return confirmer.id, read_pin(f"PIN of {confirmer.name} (confirming)", pin_file)
+
+
 @people_group.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What they do here.")
 @click.option("--team", default=None, help="Team or cohort.")
+@confirm_options
 @click.pass_obj
-def people_add(obj, name: str, role: str, team: str | None) -> None:
-    """Add a person."""
+def people_add(obj, name: str, role: str, team: str | None, confirm_by: str | None,
+               confirm_pin_file: Path | None) -> None:
+    """Add a person (a certifier: confirmed by a certifier's PIN, see --confirm-by)."""
+    people = PeopleRepo(obj.store())
+    by, pin = (certifier_confirmation(people, confirm_by, confirm_pin_file, "Adding a certifier")
+               if role == "certifier" else (None, ""))
     try:
-        person = PeopleRepo(obj.store()).add(name, role, team)
+        person = people.add(name, role, team, confirm_by=by, confirm_pin=pin)
     except PeopleError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Added {person.label}: {person.id}")
+    if role == "certifier":
+        if by is None:
+            click.echo(f"Note: {BOOTSTRAP_NOTE}")
+        click.echo(f"Set their PIN on this station with: rolecall people set-pin \"{person.name}\"")
+
+
+@people_group.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@confirm_options
+@click.pass_obj
+def people_set_role(obj, name: str, role: str, confirm_by: str | None, confirm_pin_file: Path | None) -> None:
+    """Change someone's role (to or from certifier: confirmed by a certifier's PIN)."""
+    people = PeopleRepo(obj.store())
+    person = find(people, name)
+    if person.role == role:
+        click.echo(f"{person.label} already.")
+        return
+    by, pin = (certifier_confirmation(people, confirm_by, confirm_pin_file, "A change to or from certifier")
+               if "certifier" in (role, person.role) else (None, ""))
+    try:
+        changed = people.update(person.id, role=role, confirm_by=by, confirm_pin=pin)
+    except PeopleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{changed.name} is now a {changed.role}.")
+    if by is None and "certifier" in (role, person.role):
+        click.echo(f"Note: {BOOTSTRAP_NOTE}")
 
 
 @people_group.command("list")

@@ -1,10 +1,16 @@
-"""People at the stations: reps, coaches and certifiers."""
+"""People at the stations: reps, coaches and certifiers.
+
+Adding a certifier, or changing a role to or from certifier, needs a certifier's PIN on this station
+(``confirm_by`` and ``confirm_pin``; on a station where no certifier has a PIN yet, none): see
+store/pin_auth.py. :meth:`PeopleRepo.needs_certifier_confirmation` tells a form whether to ask."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from store.clock import now_iso
 from store.db import Store
+from store.pin_auth import authorize_certifier_change, still_authorized
+from store.pins import PinError, PinRepo
 
 ROLES = ("rep", "coach", "certifier")
 
@@ -30,14 +36,37 @@ class PeopleRepo:
     def __init__(self, store: Store):
         self.store = store
 
-    def add(self, name: str, role: str, team: str | None = None) -> Person:
+    def needs_certifier_confirmation(self) -> bool:
+        """True when adding or promoting a certifier needs a certifier's PIN (False: bootstrap)."""
+        return bool(PinRepo(self.store).certifiers_with_pin())
+
+    def _authorize(self, confirm_by: str | None, confirm_pin: str) -> str:
+        try:
+            return authorize_certifier_change(PinRepo(self.store), confirm_by, confirm_pin)
+        except PinError as exc:
+            raise PeopleError(str(exc)) from exc
+
+    @staticmethod
+    def _still(db, how: str, confirm_by: str | None) -> None:
+        try:
+            still_authorized(db, how, confirm_by)
+        except PinError as exc:
+            raise PeopleError(str(exc)) from exc
+
+    def add(self, name: str, role: str, team: str | None = None, *, confirm_by: str | None = None,
+            confirm_pin: str = "") -> Person:
+        """Add a person. A certifier needs ``confirm_by`` (a certifier with a PIN here) and their
+        ``confirm_pin``, unless no certifier has a PIN on this station yet."""
         name = " ".join((name or "").split())
         team = " ".join(team.split()) if team else None
         if not name:
             raise PeopleError("A person needs a name.")
         if role not in ROLES:
             raise PeopleError(f"'{role}' is not a role; use one of: {', '.join(ROLES)}.")
+        how = self._authorize(confirm_by, confirm_pin) if role == "certifier" else None
         with self.store.transaction() as db:
+            if how is not None:
+                self._still(db, how, confirm_by)
             clash = db.execute("SELECT 1 FROM people WHERE name=? COLLATE NOCASE AND deleted=0",
                                [name]).fetchone()
             if clash:
@@ -47,11 +76,25 @@ class PeopleRepo:
                                  "role": role, "team": team})
         return Person(fields["id"], name, role, team)
 
-    def update(self, person_id: str, **changes) -> Person:
+    def update(self, person_id: str, *, confirm_by: str | None = None, confirm_pin: str = "",
+               **changes) -> Person:
+        """Change name, role, team or hidden. A role change to or from certifier needs a certifier's
+        PIN (``confirm_by``, ``confirm_pin``), as :meth:`add` does."""
         allowed = {k: v for k, v in changes.items() if k in ("name", "role", "team", "hidden")}
         if "role" in allowed and allowed["role"] not in ROLES:
             raise PeopleError(f"'{allowed['role']}' is not a role; use one of: {', '.join(ROLES)}.")
+        before = self.get(person_id)
+        if before is None:
+            raise PeopleError("There is no such person at this station.")
+        how = None
+        if "role" in allowed and allowed["role"] != before.role and "certifier" in (allowed["role"], before.role):
+            how = self._authorize(confirm_by, confirm_pin)
         with self.store.transaction() as db:
+            if how is not None:
+                self._still(db, how, confirm_by)
+                current = db.execute("SELECT role FROM people WHERE id=?", [person_id]).fetchone()
+                if current is None or current[0] != before.role:
+                    raise PeopleError(f"{before.name}'s role changed meanwhile; try again.")
             db["people"].update(person_id, {**allowed, "updated_at": now_iso(),
                                             "clock": self.store.tick()})
         person = self.get(person_id)

@@ -1,14 +1,25 @@
-"""Certifier PINs: stored only as a slow salted hash, checked with a lockout after wrong attempts.
+"""Certifier PINs: a slow salted hash kept on this station only, checked with a lockout.
 
 Hash: ``hashlib.scrypt`` with a random 16-byte salt; the stored string carries its parameters
 (``scrypt$n$r$p$salt$hash``, base64), so they can be raised later and old hashes still verify.
-The hash lives in ``people.pin_hash`` (it travels with the person when stations sync).
 
-Lockout: wrong PINs are counted per person in ``pin_attempts``, a local table that never leaves the
-station (a thief cannot reset it by syncing, and one station's typos do not lock another's). After
+Station-local (issue #12): the hash lives in ``pin_hashes`` (no ``station_id``/``clock``, so sync never
+sends it). A certifier sets a PIN on each station where they sign off. Hashes from before (kept in
+``people.pin_hash``, which travelled in every sync batch) were moved there with ``origin='synced'``;
+they still verify, and :meth:`PinRepo.advice` asks their owners to choose a new PIN.
+
+Policy: a new PIN has at least :data:`MIN_PIN_LENGTH` characters (digits or anything else), not one
+repeated character, not a straight run such as 123456. Older, shorter PINs still verify.
+
+Lockout: wrong PINs are counted per person in ``pin_attempts`` (local too). After
 :data:`FREE_ATTEMPTS` failures each further failure locks the PIN for ``BASE_LOCK_S * 2**k`` seconds
 (30 s, 60 s, 2 min ... capped at :data:`MAX_LOCK_S`); while locked, even the right PIN is refused.
-A correct PIN clears the count. The counter is in the database, so restarting the app does not reset it.
+Every attempt is counted as a failure *before* the hash is checked, in the same ``BEGIN IMMEDIATE``
+transaction that checks the lock, and a right PIN then clears the count: parallel attempts (threads or
+processes) cannot get more than :data:`FREE_ATTEMPTS` checks in before the lock.
+
+Who may set a PIN (:meth:`PinRepo.change_pin`) and who may make someone a certifier
+(:meth:`PinRepo.authorize_certifier_change`) is decided here too; see store/pin_auth.py.
 """
 from __future__ import annotations
 
@@ -27,8 +38,10 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1     # ~16 MiB and tens of ms per ch
 FREE_ATTEMPTS = 3
 BASE_LOCK_S = 30
 MAX_LOCK_S = 3600
-MIN_PIN_LENGTH = 4
+MIN_PIN_LENGTH = 6
 MAX_PIN_LENGTH = 64
+WHERE_PINS_LIVE = ("PINs stay on the station where they are set (they are never synced): "
+                   "set one on each station where you sign off.")
 
 
 class PinError(Exception):
@@ -84,6 +97,13 @@ def verify_hash(pin: str, stored: str) -> bool:
     return hmac.compare_digest(got, expected)
 
 
+def _straight_run(pin: str) -> bool:
+    if len(pin) < 3 or not pin.isascii():
+        return False
+    steps = {ord(b) - ord(a) for a, b in zip(pin, pin[1:])}
+    return steps in ({1}, {-1})
+
+
 def check_new_pin(pin: str) -> str:
     pin = pin or ""
     if pin != pin.strip():
@@ -94,6 +114,8 @@ def check_new_pin(pin: str) -> str:
         raise PinError(f"A PIN can have at most {MAX_PIN_LENGTH} characters.")
     if len(set(pin)) == 1:
         raise PinError("A PIN of one repeated character is too easy to guess.")
+    if _straight_run(pin):
+        raise PinError("A straight run such as 123456 is too easy to guess.")
     return pin
 
 
@@ -101,7 +123,7 @@ def lock_seconds(failures: int) -> int:
     """How long the PIN is locked after ``failures`` wrong attempts in a row (0: not locked)."""
     if failures < FREE_ATTEMPTS:
         return 0
-    return min(MAX_LOCK_S, BASE_LOCK_S * 2 ** (failures - FREE_ATTEMPTS))
+    return min(MAX_LOCK_S, BASE_LOCK_S * 2 ** min(failures - FREE_ATTEMPTS, 32))
 
 
 @dataclass(frozen=True)
@@ -115,49 +137,65 @@ class PinRepo:
         self.store = store
         self.clock = clock or (lambda: datetime.now(timezone.utc))
 
-    def has_pin(self, person_id: str) -> bool:
-        row = self.store.db.execute("SELECT pin_hash FROM people WHERE id=?", [person_id]).fetchone()
-        return bool(row and row[0])
+    # -- reading ---------------------------------------------------------------------------------
+    def _hash_of(self, db, person_id: str) -> str | None:
+        row = db.execute("SELECT h.pin_hash FROM pin_hashes h JOIN people p ON p.id = h.person_id "
+                         "WHERE h.person_id=? AND p.deleted=0", [person_id]).fetchone()
+        return row[0] if row and row[0] else None
 
+    def has_pin(self, person_id: str) -> bool:
+        return self._hash_of(self.store.db, person_id) is not None
+
+    def certifiers_with_pin(self, except_id: str | None = None) -> list[tuple[str, str]]:
+        """(id, name) of the certifiers who have a PIN on this station."""
+        rows = self.store.db.execute(
+            "SELECT p.id, p.name FROM people p JOIN pin_hashes h ON h.person_id = p.id "
+            "WHERE p.role='certifier' AND p.deleted=0 AND p.id IS NOT ? ORDER BY p.name COLLATE NOCASE",
+            [except_id]).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def advice(self, person_id: str) -> str | None:
+        """A nudge to choose a new PIN, or None: PINs set before they became station-local travelled
+        in sync batches (and may be shorter than the minimum now)."""
+        row = self.store.db.execute("SELECT origin FROM pin_hashes WHERE person_id=?", [person_id]).fetchone()
+        if row and row[0] == "synced":
+            return ("This PIN was set before PINs stayed on their station (it was copied to other "
+                    "stations and the hub): choose a new one with Set PIN….")
+        return None
+
+    # -- writing (no checks of who asks: callers authenticate first, see store/pin_auth.py) -------
     def set_pin(self, person_id: str, pin: str) -> None:
-        """Store the hash of a new PIN (and clear the person's wrong-attempt count)."""
+        """Store the hash of a new PIN and clear the person's wrong-attempt count.
+
+        This does not ask who is setting it: the app and the command line go through
+        :meth:`change_pin`, which does. Tests and the station's own bootstrap use it directly."""
         pin = check_new_pin(pin)
         hashed = hash_pin(pin)
         with self.store.transaction(durable=True) as db:
-            if db.execute("SELECT 1 FROM people WHERE id=? AND deleted=0", [person_id]).fetchone() is None:
-                raise PinError("There is no such person at this station.")
-            db.execute("UPDATE people SET pin_hash=?, updated_at=?, clock=? WHERE id=?",
-                       [hashed, now_iso(), self.store.tick(), person_id])
-            db.execute("DELETE FROM pin_attempts WHERE person_id=?", [person_id])
+            self._store_hash(db, person_id, hashed)
 
-    def certifiers_with_pin(self, except_id: str | None = None) -> list[tuple[str, str]]:
-        """(id, name) of the certifiers who have a PIN."""
-        rows = self.store.db.execute(
-            "SELECT id, name FROM people WHERE role='certifier' AND deleted=0 AND pin_hash IS NOT NULL "
-            "AND id IS NOT ? ORDER BY name COLLATE NOCASE", [except_id]).fetchall()
-        return [(r[0], r[1]) for r in rows]
+    def _store_hash(self, db, person_id: str, hashed: str) -> None:
+        if db.execute("SELECT 1 FROM people WHERE id=? AND deleted=0", [person_id]).fetchone() is None:
+            raise PinError("There is no such person at this station.")
+        db.execute("INSERT OR REPLACE INTO pin_hashes(person_id, pin_hash, set_at, origin) "
+                   "VALUES(?, ?, ?, 'local')", [person_id, hashed, now_iso()])
+        db.execute("DELETE FROM pin_attempts WHERE person_id=?", [person_id])
 
+    # -- who confirms (store/pin_auth.py) -----------------------------------------------------------
     def who_confirms(self, person_id: str) -> str | None:
-        """Who must confirm a new PIN set at the station (the UI): 'self' (the current PIN) when one is
-        set; else 'certifier' (another certifier's PIN) when any certifier has one; else None (the
-        station's first PIN). The command line (`people set-pin`) is the administrator's reset."""
-        if self.has_pin(person_id):
-            return "self"
-        return "certifier" if self.certifiers_with_pin(person_id) else None
+        from store.pin_auth import who_confirms
+        return who_confirms(self, person_id)
 
     def change_pin(self, person_id: str, new_pin: str, confirm_by: str | None = None,
-                   confirm_pin: str = "") -> None:
-        """Set a PIN with the confirmation :meth:`who_confirms` asks for (wrong PINs count as usual)."""
-        need = self.who_confirms(person_id)
-        check_new_pin(new_pin)
-        if need == "self":
-            self.verify(person_id, confirm_pin)
-        elif need == "certifier":
-            if confirm_by not in {pid for pid, _ in self.certifiers_with_pin(person_id)}:
-                raise PinError("Another certifier must confirm a first PIN with their own PIN.")
-            self.verify(confirm_by, confirm_pin)
-        self.set_pin(person_id, new_pin)
+                   confirm_pin: str = "") -> str:
+        from store.pin_auth import change_pin
+        return change_pin(self, person_id, new_pin, confirm_by, confirm_pin)
 
+    def authorize_certifier_change(self, confirm_by: str | None, confirm_pin: str) -> str:
+        from store.pin_auth import authorize_certifier_change
+        return authorize_certifier_change(self, confirm_by, confirm_pin)
+
+    # -- the lockout -------------------------------------------------------------------------------
     def state(self, person_id: str) -> AttemptState:
         row = self.store.db.execute("SELECT failures, locked_until FROM pin_attempts WHERE person_id=?",
                                     [person_id]).fetchone()
@@ -165,34 +203,50 @@ class PinRepo:
             return AttemptState(0, None)
         return AttemptState(int(row[0]), parse_iso(row[1]) if row[1] else None)
 
-    def locked_for(self, person_id: str) -> int:
-        """Seconds until this person may try a PIN again (0: now)."""
-        until = self.state(person_id).locked_until
-        if until is None:
+    def _wait(self, until: str | None) -> int:
+        if not until:
             return 0
-        left = (until - self.clock()).total_seconds()
+        left = (parse_iso(until) - self.clock()).total_seconds()
         return max(0, int(left + 0.999))
 
-    def verify(self, person_id: str, pin: str) -> None:
-        """Return quietly if ``pin`` is this person's PIN; raise NoPin, PinLocked or WrongPin."""
-        row = self.store.db.execute("SELECT pin_hash FROM people WHERE id=? AND deleted=0",
+    def locked_for(self, person_id: str) -> int:
+        """Seconds until this person may try a PIN again (0: now)."""
+        row = self.store.db.execute("SELECT locked_until FROM pin_attempts WHERE person_id=?",
                                     [person_id]).fetchone()
-        if not row or not row[0]:
-            raise NoPin("No PIN is set for this person yet. Set one in Settings or with "
-                        "`rolecall people set-pin NAME`.")
-        wait = self.locked_for(person_id)
-        if wait:
-            raise PinLocked(wait)
-        if verify_hash(pin or "", row[0]):
+        return self._wait(row[0] if row else None)
+
+    def verify(self, person_id: str, pin: str) -> None:
+        """Return quietly if ``pin`` is this person's PIN; raise NoPin, PinLocked or WrongPin.
+
+        The attempt is counted as a failure before the (slow) hash check, in the transaction that
+        checks the lock; a right PIN then clears the count. Call it outside any transaction, so the
+        count is committed even when the caller goes on to fail."""
+        if self.store.db.conn.in_transaction:
+            raise RuntimeError("PinRepo.verify must run outside a transaction (the count must stick)")
+        now = self.clock()
+        with self.store.transaction() as db:
+            stored = self._hash_of(db, person_id)
+            if stored is None:
+                name = db.execute("SELECT name FROM people WHERE id=?", [person_id]).fetchone()
+                raise NoPin(f"{name[0] if name else 'This person'} has no PIN on this station yet. "
+                            f"{WHERE_PINS_LIVE} Use Set PIN… on the Certify page or "
+                            "`rolecall people set-pin NAME`.")
+            row = db.execute("SELECT failures, locked_until FROM pin_attempts WHERE person_id=?",
+                             [person_id]).fetchone()
+            wait = self._wait(row[1] if row else None)
+            if wait:
+                locked = PinLocked(wait)
+            else:
+                locked = None
+                failures = (int(row[0]) if row else 0) + 1
+                lock = lock_seconds(failures)
+                until = to_iso(now + timedelta(seconds=lock)) if lock else None
+                db.execute("INSERT OR REPLACE INTO pin_attempts(person_id, failures, locked_until, "
+                           "last_failure_at) VALUES(?, ?, ?, ?)", [person_id, failures, until, to_iso(now)])
+        if locked is not None:
+            raise locked
+        if verify_hash(pin or "", stored):
             with self.store.transaction() as db:
                 db.execute("DELETE FROM pin_attempts WHERE person_id=?", [person_id])
             return
-        now = self.clock()
-        with self.store.transaction() as db:
-            found = db.execute("SELECT failures FROM pin_attempts WHERE person_id=?", [person_id]).fetchone()
-            failures = (int(found[0]) if found else 0) + 1
-            lock = lock_seconds(failures)
-            until = to_iso(now + timedelta(seconds=lock)) if lock else None
-            db.execute("INSERT OR REPLACE INTO pin_attempts(person_id, failures, locked_until, last_failure_at) "
-                       "VALUES(?, ?, ?, ?)", [person_id, failures, until, to_iso(now)])
         raise WrongPin(failures, lock)

@@ -19,24 +19,27 @@ def _run(data_dir, *args, **kw):
 def test_set_pin_from_file_and_prompt(store, tmp_path):
     people, _ = cast(store)
     pin_file = tmp_path / "pin"
-    pin_file.write_text("4821\n")
+    pin_file.write_text("482117\n")
     result = _run(store.data_dir, "people", "set-pin", "Eve", "--pin-file", str(pin_file))
     assert result.exit_code == 0 and "PIN set for Eve" in result.output
-    stored = store.db.execute("SELECT pin_hash FROM people WHERE name='Eve'").fetchone()[0]
-    assert verify_hash("4821", stored) and "4821" not in stored
-    result = _run(store.data_dir, "people", "set-pin", "Flo", input="9173\n9173\n")
-    assert result.exit_code == 0 and "9173" not in result.output and "only certifiers sign off" in result.output
-    assert _run(store.data_dir, "people", "set-pin", "Eve", input="12\n12\n").exit_code == 1
-    assert _run(store.data_dir, "people", "set-pin", "Nobody", input="1234\n1234\n").exit_code == 1
+    stored = store.db.execute("SELECT h.pin_hash FROM pin_hashes h JOIN people p ON p.id = h.person_id "
+                              "WHERE p.name='Eve'").fetchone()[0]
+    assert verify_hash("482117", stored) and "482117" not in stored
+    result = _run(store.data_dir, "people", "set-pin", "Flo", input="917344\n917344\n")
+    assert result.exit_code == 1 and "only certifiers have a PIN" in result.output
+    changed = _run(store.data_dir, "people", "set-pin", "Eve", input="482117\n917344\n917344\n")
+    assert changed.exit_code == 0 and "917344" not in changed.output
+    assert _run(store.data_dir, "people", "set-pin", "Eve", input="917344\n12\n12\n").exit_code == 1
+    assert _run(store.data_dir, "people", "set-pin", "Nobody", input="123456\n123456\n").exit_code == 1
 
 
 def test_export_certifications_csv_and_json(store, tmp_path):
     people, takes = cast(store)
-    PinRepo(store).set_pin(people["Eve"].id, "7391")
+    PinRepo(store).set_pin(people["Eve"].id, "739184")
     repo = CertificationRepo(store)
-    repo.decide(certifier_id=people["Eve"].id, pin="7391", rep_id=people["Ana"].id, program_key=PROGRAM,
+    repo.decide(certifier_id=people["Eve"].id, pin="739184", rep_id=people["Ana"].id, program_key=PROGRAM,
                 decision="certified")
-    repo.decide(certifier_id=people["Eve"].id, pin="7391", rep_id=people["Ben"].id, program_key=PROGRAM,
+    repo.decide(certifier_id=people["Eve"].id, pin="739184", rep_id=people["Ben"].id, program_key=PROGRAM,
                 decision="needs_rework", reasons={crit("messaging-pillars"): "One pillar missing."})
     result = _run(store.data_dir, "export", "certifications")
     rows = list(csv.DictReader(io.StringIO(result.output)))

@@ -10,9 +10,9 @@ from test_certif_support import PROGRAM, add_card, add_take, all_scores, cast, c
 
 
 def _certify(store, people, when):
-    PinRepo(store).set_pin(people["Eve"].id, "7391")
+    PinRepo(store).set_pin(people["Eve"].id, "739184")
     repo = CertificationRepo(store, clock=lambda: when)
-    return repo.decide(certifier_id=people["Eve"].id, pin="7391", rep_id=people["Ana"].id,
+    return repo.decide(certifier_id=people["Eve"].id, pin="739184", rep_id=people["Ana"].id,
                        program_key=PROGRAM, decision="certified")
 
 
@@ -37,7 +37,7 @@ def test_later_decision_supersedes_old_certificate_reminders(store):
     people, _ = cast(store)
     _certify(store, people, datetime(2026, 1, 1, tzinfo=timezone.utc))
     repo = CertificationRepo(store, clock=lambda: datetime(2026, 3, 1, tzinfo=timezone.utc))
-    repo.decide(certifier_id=people["Eve"].id, pin="7391", rep_id=people["Ana"].id, program_key=PROGRAM,
+    repo.decide(certifier_id=people["Eve"].id, pin="739184", rep_id=people["Ana"].id, program_key=PROGRAM,
                 decision="needs_rework", reasons={crit("messaging-pillars"): "Redo."})
     add_take(store, people["Ana"].id, submitted_at="2026-02-01T00:00:00.000Z")
     assert due_for(store, people["Ana"].id, date(2026, 6, 30)) == []     # no re-certify of a withdrawn one

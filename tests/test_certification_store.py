@@ -13,7 +13,7 @@ from test_certif_support import PROGRAM, add_card, all_scores, cast, crit
 @pytest.fixture
 def world(store):
     people, takes = cast(store)
-    PinRepo(store).set_pin(people["Eve"].id, "7391")
+    PinRepo(store).set_pin(people["Eve"].id, "739184")
     now = [datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)]
     repo = CertificationRepo(store, clock=lambda: now[0])
     return repo, people, takes, now
@@ -42,7 +42,7 @@ def test_own_and_superseded_scorecards_do_not_count(world, store):
 
 def test_certifier_with_pin_certifies(world, store):
     repo, p, takes, _ = world
-    d = repo.decide(certifier_id=p["Eve"].id, pin="7391", rep_id=p["Ana"].id, program_key=PROGRAM,
+    d = repo.decide(certifier_id=p["Eve"].id, pin="739184", rep_id=p["Ana"].id, program_key=PROGRAM,
                     decision="certified", reasons={crit("messaging-pillars"): "All three pillars."})
     assert d.decision == "certified" and d.certifier == "Eve" and d.rep == "Ana" and d.team == "North"
     assert d.valid_until == "2027-05-22"                          # 180 days
@@ -70,28 +70,28 @@ def test_wrong_pin_refused_and_rate_limited(world, store):
         with pytest.raises(WrongPin):
             repo.decide(pin="0000", **args)
     with pytest.raises(PinLocked):
-        repo.decide(pin="7391", **args)
+        repo.decide(pin="739184", **args)
     assert store.db.execute("SELECT count(*) FROM signoffs").fetchone()[0] == 0
     now[0] += timedelta(seconds=31)
-    assert repo.decide(pin="7391", **args).decision == "certified"
+    assert repo.decide(pin="739184", **args).decision == "certified"
 
 
 def test_cannot_certify_unmet_or_self(world, store):
     repo, p, _, _ = world
     with pytest.raises(CertificationError, match="more peer scorecard"):
-        repo.decide(certifier_id=p["Eve"].id, pin="7391", rep_id=p["Ben"].id, program_key=PROGRAM,
+        repo.decide(certifier_id=p["Eve"].id, pin="739184", rep_id=p["Ben"].id, program_key=PROGRAM,
                     decision="certified")
     with pytest.raises(CertificationError, match="themselves"):
-        repo.decide(certifier_id=p["Eve"].id, pin="7391", rep_id=p["Eve"].id, program_key=PROGRAM,
+        repo.decide(certifier_id=p["Eve"].id, pin="739184", rep_id=p["Eve"].id, program_key=PROGRAM,
                     decision="needs_rework", reasons={"x": "y"})
 
 
 def test_change_of_mind_is_a_new_decision_and_records_are_immutable(world, store):
     repo, p, _, now = world
-    first = repo.decide(certifier_id=p["Eve"].id, pin="7391", rep_id=p["Ana"].id, program_key=PROGRAM,
+    first = repo.decide(certifier_id=p["Eve"].id, pin="739184", rep_id=p["Ana"].id, program_key=PROGRAM,
                         decision="certified")
     now[0] += timedelta(hours=2)
-    second = repo.decide(certifier_id=p["Eve"].id, pin="7391", rep_id=p["Ana"].id, program_key=PROGRAM,
+    second = repo.decide(certifier_id=p["Eve"].id, pin="739184", rep_id=p["Ana"].id, program_key=PROGRAM,
                          decision="needs_rework", reasons={crit("messaging-pillars"): "Pillars recited, not tied "
                                                            "to the buyer."})
     history = repo.history(p["Ana"].id, PROGRAM)
@@ -118,7 +118,7 @@ def test_decision_is_written_durably(world, store, monkeypatch):
         return real(durable=durable)
 
     monkeypatch.setattr(store, "transaction", spy)
-    repo.decide(certifier_id=p["Eve"].id, pin="7391", rep_id=p["Ana"].id, program_key=PROGRAM,
+    repo.decide(certifier_id=p["Eve"].id, pin="739184", rep_id=p["Ana"].id, program_key=PROGRAM,
                 decision="certified")
     row = store.db.execute("SELECT evidence, scores FROM signoffs").fetchone()
     assert json.loads(row[0]) and json.loads(row[1])["total"] > 3.5

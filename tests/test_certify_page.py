@@ -45,7 +45,7 @@ def test_decision_flow(context, qtbot, make_page, tmp_path):
     store = context.store
     people, takes = cast(store)
     add_transcript(store, takes["Ana"])
-    PinRepo(store).set_pin(people["Eve"].id, "7391")
+    PinRepo(store).set_pin(people["Eve"].id, "739184")
     context.set_person(context.people.get(people["Eve"].id))
     page = make_page()
     groups = _children(page)
@@ -64,7 +64,7 @@ def test_decision_flow(context, qtbot, make_page, tmp_path):
     dialog = _confirm(qtbot, page, "0000")
     assert dialog.isVisible() and "Wrong PIN" in dialog.error.text()
     assert store.db.execute("SELECT count(*) FROM signoffs").fetchone()[0] == 0
-    _confirm(qtbot, page, "7391")
+    _confirm(qtbot, page, "739184")
     qtbot.waitUntil(lambda: not dialog.isVisible())
     decisions = CertificationRepo(store).history(people["Ana"].id, PROGRAM)
     assert [d.decision for d in decisions] == ["certified"] and decisions[0].certifier == "Eve"
@@ -85,7 +85,7 @@ def test_decision_flow(context, qtbot, make_page, tmp_path):
 def test_close_candidate_can_only_be_sent_back_with_reasons(context, qtbot, make_page):
     store = context.store
     people, _ = cast(store)
-    PinRepo(store).set_pin(people["Eve"].id, "7391")
+    PinRepo(store).set_pin(people["Eve"].id, "739184")
     page = make_page()
     ben_item = page.tree.topLevelItem(1).child(0)
     page.tree.setCurrentItem(ben_item)
@@ -93,13 +93,13 @@ def test_close_candidate_can_only_be_sent_back_with_reasons(context, qtbot, make
     assert not page.decision.certified.isEnabled() and page.decision.rework.isChecked()
     assert all(not e.text() and e.placeholderText().startswith("Peer mean") for e in page.decision.reasons.values())
     qtbot.mouseClick(page.decision.sign, Qt.MouseButton.LeftButton)
-    dialog = _confirm(qtbot, page, "7391")
+    dialog = _confirm(qtbot, page, "739184")
     assert dialog.isVisible() and "Say what needs rework" in dialog.error.text()
     dialog.reject()
     first = next(iter(page.decision.reasons.values()))
     qtbot.keyClicks(first, "Pillars recited, not tied to the buyer.")
     qtbot.mouseClick(page.decision.sign, Qt.MouseButton.LeftButton)
-    dialog = _confirm(qtbot, page, "7391")
+    dialog = _confirm(qtbot, page, "739184")
     qtbot.waitUntil(lambda: not dialog.isVisible())
     d = CertificationRepo(store).current(people["Ben"].id, PROGRAM)
     assert d.decision == "needs_rework" and list(d.reasons.values()) == ["Pillars recited, not tied to the buyer."]
@@ -116,8 +116,8 @@ def test_non_certifier_is_not_offered_and_pin_can_be_set(context, qtbot, make_pa
     qtbot.mouseClick(page.decision.set_pin, Qt.MouseButton.LeftButton)
     dialog = page.set_pin_dialog
     assert dialog.confirm is None                       # the station's first PIN needs no confirmation
-    qtbot.keyClicks(dialog.new, "5829")
-    qtbot.keyClicks(dialog.again, "5829")
+    qtbot.keyClicks(dialog.new, "582971")
+    qtbot.keyClicks(dialog.again, "582971")
     dialog._save()
     assert PinRepo(store).has_pin(people["Eve"].id) and page.decision.sign.isEnabled()
 
@@ -126,18 +126,18 @@ def test_a_second_certifiers_first_pin_is_confirmed_by_another(context, qtbot, m
     store = context.store
     people, _ = cast(store)
     zed = context.people.add("Zed", "certifier")
-    PinRepo(store).set_pin(people["Eve"].id, "7391")
+    PinRepo(store).set_pin(people["Eve"].id, "739184")
     page = make_page()
     page.decision.certifier.setCurrentIndex(page.decision.certifier.findData(zed.id))
     qtbot.mouseClick(page.decision.set_pin, Qt.MouseButton.LeftButton)
     dialog = page.set_pin_dialog
     assert dialog.confirm == "certifier" and dialog.confirmer.currentData() == people["Eve"].id
-    qtbot.keyClicks(dialog.new, "8402")
-    qtbot.keyClicks(dialog.again, "8402")
+    qtbot.keyClicks(dialog.new, "840263")
+    qtbot.keyClicks(dialog.again, "840263")
     qtbot.keyClicks(dialog.current, "0000")
     dialog._save()
     assert "Wrong PIN" in dialog.error.text() and not PinRepo(store).has_pin(zed.id)
-    qtbot.keyClicks(dialog.current, "7391")
+    qtbot.keyClicks(dialog.current, "739184")
     dialog._save()
     assert PinRepo(store).has_pin(zed.id)
 
@@ -145,12 +145,12 @@ def test_a_second_certifiers_first_pin_is_confirmed_by_another(context, qtbot, m
 def test_wrong_pins_lock_the_dialog(context, qtbot, make_page):
     store = context.store
     people, _ = cast(store)
-    PinRepo(store).set_pin(people["Eve"].id, "7391")
+    PinRepo(store).set_pin(people["Eve"].id, "739184")
     page = make_page()
     qtbot.mouseClick(page.decision.sign, Qt.MouseButton.LeftButton)
     for _ in range(3):
         dialog = _confirm(qtbot, page, "0000")
     assert "try again in 30 s" in dialog.error.text()
-    _confirm(qtbot, page, "7391")
+    _confirm(qtbot, page, "739184")
     assert dialog.isVisible() and "Too many wrong PINs" in dialog.error.text()
     assert store.db.execute("SELECT count(*) FROM signoffs").fetchone()[0] == 0

@@ -31,16 +31,16 @@ def test_hash_is_salted_scrypt_with_parameters():
 
 def test_pin_stored_only_as_hash(store):
     eve = PeopleRepo(store).add("Eve", "certifier")
-    PinRepo(store).set_pin(eve.id, "7391")
-    stored = store.db.execute("SELECT pin_hash FROM people WHERE id=?", [eve.id]).fetchone()[0]
-    assert stored.startswith("scrypt$") and "7391" not in stored
+    PinRepo(store).set_pin(eve.id, "739184")
+    stored = store.db.execute("SELECT pin_hash FROM pin_hashes WHERE person_id=?", [eve.id]).fetchone()[0]
+    assert stored.startswith("scrypt$") and "739184" not in stored
     dump = "\n".join(store.db.conn.iterdump())
-    assert "7391" not in dump
+    assert "739184" not in dump
 
 
 def test_weak_pins_refused(store):
     eve = PeopleRepo(store).add("Eve", "certifier")
-    for bad in ("12", "1111", " 1234"):
+    for bad in ("12", "1111", "7391", "111111", "234567", " 1234567"):
         with pytest.raises(PinError):
             PinRepo(store).set_pin(eve.id, bad)
     with pytest.raises(NoPin):
@@ -56,8 +56,8 @@ def test_wrong_pins_lock_out_then_right_pin_clears(store):
     clock = Clock()
     eve = PeopleRepo(store).add("Eve", "certifier")
     pins = PinRepo(store, clock)
-    pins.set_pin(eve.id, "7391")
-    pins.verify(eve.id, "7391")
+    pins.set_pin(eve.id, "739184")
+    pins.verify(eve.id, "739184")
     for n in range(1, FREE_ATTEMPTS):
         with pytest.raises(WrongPin) as err:
             pins.verify(eve.id, "0000")
@@ -67,16 +67,16 @@ def test_wrong_pins_lock_out_then_right_pin_clears(store):
     assert err.value.locked_for_s == 30 and "try again in 30 s" in str(err.value)
     # while locked even the right PIN is refused, and the counter is in the database (survives restart)
     with pytest.raises(PinLocked):
-        PinRepo(store, clock).verify(eve.id, "7391")
+        PinRepo(store, clock).verify(eve.id, "739184")
     clock.advance(29)
     with pytest.raises(PinLocked):
-        pins.verify(eve.id, "7391")
+        pins.verify(eve.id, "739184")
     clock.advance(2)
     with pytest.raises(WrongPin) as err:
         pins.verify(eve.id, "1111")
     assert err.value.locked_for_s == 60               # doubles
     clock.advance(61)
-    pins.verify(eve.id, "7391")
+    pins.verify(eve.id, "739184")
     assert pins.state(eve.id).failures == 0
 
 
@@ -85,22 +85,22 @@ def test_lockout_is_per_person(store):
     people = PeopleRepo(store)
     eve, zed = people.add("Eve", "certifier"), people.add("Zed", "certifier")
     pins = PinRepo(store, clock)
-    pins.set_pin(eve.id, "7391")
-    pins.set_pin(zed.id, "8402")
+    pins.set_pin(eve.id, "739184")
+    pins.set_pin(zed.id, "840263")
     for _ in range(FREE_ATTEMPTS):
         with pytest.raises(WrongPin):
             pins.verify(eve.id, "0000")
     with pytest.raises(PinLocked):
-        pins.verify(eve.id, "7391")
-    pins.verify(zed.id, "8402")
+        pins.verify(eve.id, "739184")
+    pins.verify(zed.id, "840263")
 
 
-def test_attempt_counter_stays_on_the_station_and_pin_hash_travels(store):
+def test_attempt_counter_and_pin_hashes_stay_on_the_station(store):
     from store.sync.tables import synced_tables
 
     tables = synced_tables(store.db.conn)
-    assert "pin_attempts" not in tables
-    assert "pin_hash" in tables["people"] and "signoffs" in tables
+    assert "pin_attempts" not in tables and "pin_hashes" not in tables
+    assert "signoffs" in tables
 
 
 def test_who_confirms_a_new_pin(store):
@@ -108,14 +108,16 @@ def test_who_confirms_a_new_pin(store):
     eve, zed = people.add("Eve", "certifier"), people.add("Zed", "certifier")
     pins = PinRepo(store)
     assert pins.who_confirms(eve.id) is None                 # the station's first PIN
-    pins.change_pin(eve.id, "7391")
+    assert pins.change_pin(eve.id, "739184") == "bootstrap"
     assert pins.who_confirms(eve.id) == "self" and pins.who_confirms(zed.id) == "certifier"
-    with pytest.raises(PinError, match="Another certifier"):
-        pins.change_pin(zed.id, "8402")                      # no one vouches
+    with pytest.raises(PinError, match="another certifier with a PIN here confirms"):
+        pins.change_pin(zed.id, "840263")                      # no one vouches
     with pytest.raises(WrongPin):
-        pins.change_pin(zed.id, "8402", eve.id, "0000")
-    pins.change_pin(zed.id, "8402", eve.id, "7391")
+        pins.change_pin(zed.id, "840263", eve.id, "0000")
+    pins.change_pin(zed.id, "840263", eve.id, "739184")
     with pytest.raises(WrongPin):
-        pins.change_pin(eve.id, "1357", None, "0000")        # changing needs the current PIN
-    pins.change_pin(eve.id, "1357", None, "7391")
-    pins.verify(eve.id, "1357")
+        pins.change_pin(eve.id, "135792", None, "0000")        # changing needs the current PIN
+    assert pins.change_pin(eve.id, "135792", None, "739184") == "own"
+    pins.verify(eve.id, "135792")
+    assert pins.change_pin(eve.id, "246813", zed.id, "840263") == "certifier"   # the reset
+    pins.verify(eve.id, "246813")
