@@ -2,6 +2,7 @@
 from datetime import date, datetime, timezone
 
 from store.certification import CertificationRepo
+from store.changes import Changes
 from store.pins import PinRepo
 from test_certif_support import PROGRAM, add_take, cast
 from ui.widgets.due_panel import DuePanel
@@ -10,9 +11,9 @@ from ui.widgets.due_panel import DuePanel
 def test_panel_follows_the_person_and_the_day(context, qtbot):
     store = context.store
     people, _ = cast(store)
-    PinRepo(store).set_pin(people["Eve"].id, "7391")
+    PinRepo(store).set_pin(people["Eve"].id, "739184")
     CertificationRepo(store, clock=lambda: datetime(2026, 11, 23, 9, tzinfo=timezone.utc)).decide(
-        certifier_id=people["Eve"].id, pin="7391", rep_id=people["Ana"].id, program_key=PROGRAM, decision="certified")
+        certifier_id=people["Eve"].id, pin="739184", rep_id=people["Ana"].id, program_key=PROGRAM, decision="certified")
     day = [date(2026, 11, 30)]
     panel = DuePanel(context, today=lambda: day[0])
     qtbot.addWidget(panel)
@@ -21,7 +22,7 @@ def test_panel_follows_the_person_and_the_day(context, qtbot):
     assert not panel.isHidden() and "Practise New-messaging certification" in panel.label.text()
     assert "7 day(s) after your certification" in panel.label.text()
     add_take(store, people["Ana"].id, submitted_at="2026-11-30T10:00:00.000Z")
-    context.data_changed.emit("recordings")
+    context.notify(Changes.of("recordings"))
     assert panel.isHidden()
     day[0] = date(2027, 4, 25)
     panel.refresh()
