@@ -186,6 +186,19 @@ def check_integrity(store: Store) -> None:
         raise CorruptDatabaseError(store.path, result)
 
 
+def _refuse_empty_file(path: Path) -> None:
+    """SQLite takes a zero-byte file for a new, empty database; for us it is a database that was cut
+    off (or never written), so it is reported like any damaged one and never silently replaced."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise CorruptDatabaseError(path, f"it cannot be read: {exc.strerror or exc}") from exc
+    if size == 0 and path.is_file():
+        raise CorruptDatabaseError(path, "the file is empty (0 bytes)")
+
+
 def open_store(data_dir: Path | str, full_check: bool = False) -> Store:
     """Open (creating and migrating as needed) the station database in ``data_dir``.
 
@@ -194,6 +207,7 @@ def open_store(data_dir: Path | str, full_check: bool = False) -> Store:
     data_dir = Path(data_dir).expanduser()
     _check_data_dir(data_dir)
     path = data_dir / DB_NAME
+    _refuse_empty_file(path)
     store = Store(data_dir, path)
     try:
         db = store.db
