@@ -13,7 +13,7 @@ the app emits has a listener and no listener waits for a kind nobody emits.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -25,24 +25,25 @@ from store.people import PeopleRepo, Person
 from ui.settings import Key, Settings
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Listener:
     owner: str                 # the class that listens
     kinds: frozenset[str]
     what: str                  # the slot's name, for messages
+    calls: list[frozenset[str]] = field(default_factory=list)   # the kinds of each change delivered
 
 
 class _Relay(QObject):
     """Delivers matching changes to one slot; a child of the listener, so it goes when the listener goes."""
 
-    def __init__(self, kinds: frozenset[str], slot: Callable, owner: QObject):
+    def __init__(self, listener: Listener, slot: Callable, owner: QObject):
         super().__init__(owner)
-        self.kinds, self.slot, self.owner, self.calls = kinds, slot, owner, 0
+        self.listener, self.slot, self.owner = listener, slot, owner
 
     @Slot(object, object)
     def deliver(self, changes: Changes, origin) -> None:
-        if changes.touches(self.kinds) and origin is not self.owner:
-            self.calls += 1
+        if changes.touches(self.listener.kinds) and origin is not self.owner:
+            self.listener.calls.append(changes.kinds())
             self.slot(changes)
 
 
@@ -85,9 +86,10 @@ class AppContext(QObject):
         unknown = sorted(kinds - set(KINDS))
         if unknown or not kinds:
             raise ValueError(f"{type(owner).__name__} listens for unknown kinds of change {unknown}")
-        relay = _Relay(kinds, slot, owner)
+        listener = Listener(type(owner).__name__, kinds, getattr(slot, "__name__", repr(slot)))
+        relay = _Relay(listener, slot, owner)
         self.changed.connect(relay.deliver)
-        self.listeners.append(Listener(type(owner).__name__, kinds, getattr(slot, "__name__", repr(slot))))
+        self.listeners.append(listener)
 
     # -- who is here ---------------------------------------------------------------------------------
     @property
