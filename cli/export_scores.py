@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from cli.export import export_group
+from scoring.csv_safe import safe_row
 from store.review_queries import EXPORT_COLUMNS, score_rows
 
 
@@ -34,7 +35,7 @@ def export_scores(obj, fmt: str, out: Path | None, all_versions: bool) -> None:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(EXPORT_COLUMNS)
             for row in rows:
-                writer.writerow(["" if row[c] is None else row[c] for c in EXPORT_COLUMNS])
+                writer.writerow(safe_row("" if row[c] is None else row[c] for c in EXPORT_COLUMNS))
                 count += 1
         else:
             handle.write("[")

@@ -9,6 +9,8 @@ from typing import Iterable, Sequence
 
 import click
 
+from scoring.csv_safe import safe_cell
+
 
 def render(rows: Sequence[dict], columns: Sequence[str], fmt: str) -> str:
     if fmt == "json":
@@ -20,7 +22,7 @@ def render(rows: Sequence[dict], columns: Sequence[str], fmt: str) -> str:
                                 lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({c: _cell(row.get(c)) for c in columns})
+            writer.writerow({c: safe_cell(_cell(row.get(c))) for c in columns})
         return buffer.getvalue()
     return text_table(rows, columns)
 

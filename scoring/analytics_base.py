@@ -26,6 +26,7 @@ import io
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from scoring.csv_safe import safe_row
 from store.db import Store
 
 BUCKETS = ("week", "day")
@@ -59,7 +60,7 @@ class Table:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.columns)
         for row in self.rows:
-            writer.writerow(["" if row.get(c) is None else row.get(c) for c in self.columns])
+            writer.writerow(safe_row("" if row.get(c) is None else row.get(c) for c in self.columns))
         return buffer.getvalue()
 
 
