@@ -352,6 +352,19 @@ def _v8_local_pins(conn: sqlite3.Connection) -> None:
     """)
 
 
+
+def _v9_station_names(conn: sqlite3.Connection) -> None:
+    """Station names travel (issue #14): one row per station (``id`` = its station id), so a take
+    recorded elsewhere shows "Recorded on Booth 2", and a rename reaches the other stations at their
+    next sync. Written by store/stations.py when the app starts and when the station is renamed."""
+    conn.executescript(f"""
+    CREATE TABLE stations (
+        {MUTABLE},
+        name TEXT NOT NULL
+    );
+    """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_people_and_kit,
     _v2_takes_and_scores,
@@ -361,6 +374,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v6_sync_state,
     _v7_review_list_index,
     _v8_local_pins,
+    _v9_station_names,
 ]
 
 
