@@ -20,7 +20,7 @@ KINDS = ("recordings", "media", "transcripts", "scores", "notes", "exemplars", "
 transcripts: transcripts, segments, vocabulary hits · scores: scorecards and their scores ·
 notes: coach notes and comments · exemplars · signoffs: certification decisions · people ·
 kit: vocabulary, rubrics, exercises, programs · events: engagement events (dashboard) ·
-station: this station's name · sync_settings: hub, key, automatic sync."""
+station: station names (this one's, or another's that a sync brought) · sync_settings: hub, key, automatic sync."""
 
 TABLE_KINDS: dict[str, frozenset[str]] = {
     "people": frozenset({"people"}),
@@ -39,6 +39,7 @@ TABLE_KINDS: dict[str, frozenset[str]] = {
     "exemplars": frozenset({"exemplars"}),
     "signoffs": frozenset({"signoffs"}),
     "events": frozenset({"events"}),
+    "stations": frozenset({"station"}),           # station names (this one's and the others')
 }
 
 

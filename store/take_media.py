@@ -46,13 +46,6 @@ def locate(store: Store, recording_id: str) -> TakeMedia | None:
                      fetchable=not present and bool(row.get("media_sha256")), _here=store.station_id)
 
 
-def station_label(store: Store, station_id: str) -> str:
-    """The name of the station that recorded a take, as people call it."""
-    if station_id == store.station_id:
-        return store.station_name
-    return f"another station ({station_id[:8]})" if station_id else "another station"
-
-
 def size_text(size: int | None) -> str:
     """'12.3 MB' / '640 kB' for a download button; '' if unknown."""
     if size is None:

@@ -19,6 +19,7 @@ from store.clock import now_iso
 from store.people import PeopleRepo
 from store.recordings import RecordingRepo
 from store.station import open_station
+from store.stations import rename, station_label, station_names
 from store.sync import SyncConfig, Syncer, open_hub, save_key
 from test_sync_support import KEY_TEXT, team_key
 
@@ -56,6 +57,7 @@ def two_stations(tmp_path, store):
     hub_dir = tmp_path / "hub"
     hub_dir.mkdir()
     other = open_station(tmp_path / "booth2")
+    rename(other, "Booth 2")
     ana = PeopleRepo(other).add("Ana Remote", "rep", "South")
     video = recorded_take(other, ana.id, VIDEO)
     big = recorded_take(other, ana.id, os.urandom(3_000_000), exercise="teach-back-reframing")
@@ -107,7 +109,7 @@ def test_the_player_offers_a_remote_take_and_plays_it_once_downloaded(two_statio
     player.load_take(two_stations.video, 4.0)
     remote = player.remote
     assert player.screen.currentWidget() is remote and not player.has_video()
-    assert "Recorded on another station" in remote.message.text()
+    assert remote.message.text().startswith("Recorded on Booth 2: the video is on the hub")
     assert remote.button.text() == "Download (135 kB)" and remote.button.isVisible()
     assert not remote.progress.isVisible()
     shot(player, "player-remote-take")
@@ -225,3 +227,20 @@ def test_review_and_certify_evidence_fetch_remote_takes(two_stations, store, mai
     panel._show_take(0)
     assert panel.player.screen.currentWidget() is panel.player.remote
     assert panel.player.remote.button.text() == "Download (3.0 MB)"
+
+
+def test_station_names_travel_and_a_rename_follows_at_the_next_sync(two_stations, store):
+    from store.changes import Changes
+
+    other = two_stations.other
+    assert station_label(store, other.station_id) == "Booth 2"
+    assert station_label(store, "0123456789abcdef") == "another station (01234567)"
+    rename(other, "  Booth   2b ")
+    assert other.station_name == "Booth 2b"
+    Syncer(other, open_hub(str(two_stations.hub)), team_key()).run()
+    report = Syncer(store, open_hub(str(two_stations.hub)), team_key()).run()
+    assert report.received_by_table == {"stations": 1}
+    assert Changes.from_report(report) == Changes.of("station")
+    assert station_names(store)[other.station_id] == "Booth 2b"
+    with pytest.raises(ValueError, match="needs a name"):
+        rename(other, "   ")

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
                                QWidget)
 
 from store.changes import Changes
+from store.stations import rename
 from ui.context import AppContext
 from ui.widgets.person_dialog import AddPersonDialog
 from ui.widgets.sync_settings import SyncSettingsGroup
@@ -107,6 +108,6 @@ class SettingsPage(QWidget):
     def _save_station_name(self) -> None:
         name = " ".join(self.station_name.text().split())
         if name and name != self.context.store.station_name:
-            self.context.store.set_meta("station_name", name)
+            name = rename(self.context.store, name)
             self.context.notify(Changes.of("station"), origin=self)
             self.context.say(f"Station renamed to “{name}”.")

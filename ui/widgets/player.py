@@ -18,7 +18,7 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedLayout, QVBoxLayout, QWidget
 
-from store.take_media import station_label
+from store.stations import station_label
 from ui.widgets.remote_take import RemoteTakePanel
 
 JUMP_S = 5.0
