@@ -76,28 +76,3 @@ def long_take(tmp_path_factory) -> Path:
         w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
         w.writeframes((pcm * 32767).astype(np.int16).tobytes())
     return path
-
-
-# -- a hard exit once the results are final -------------------------------------------------------
-# After the whole suite (never in a smaller run) CPython once died while garbage-collecting at
-# interpreter shutdown ("Fatal Python error: bool_dealloc", a reference-counting bug in one of the C
-# extensions loaded together: Qt, PyAV, CTranslate2, OpenCV). That abort would turn a green run red
-# after every test had passed, so once pytest has printed its summary we leave without finalisation,
-# keeping pytest's own exit status. Set ROLECALL_TEST_SOFT_EXIT=1 to see the normal shutdown.
-_exit_status: int | None = None
-
-
-def pytest_sessionfinish(session, exitstatus):
-    global _exit_status
-    _exit_status = int(exitstatus)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config):
-    if _exit_status is None or os.environ.get("ROLECALL_TEST_SOFT_EXIT") == "1":
-        return
-    import sys
-
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(_exit_status)
