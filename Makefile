@@ -1,6 +1,7 @@
 # Two commands: `make run` and `make test`. Both create .venv on first use.
+# Another interpreter gets its own environment: `make test PYTHON=python3.13 VENV=.venv-3.13` (.ci/run does).
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
