@@ -64,3 +64,47 @@ def test_display_problem(monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     monkeypatch.delenv("DISPLAY")
     assert display_problem() is None
+
+
+def test_main_builds_the_services_and_every_page_gets_them(tmp_path, qapp, monkeypatch):
+    """The composition root: main.launch_app -> ui.app.run_app with ui.services.build_services; the
+    window's pages use those services (no widget builds or installs its own)."""
+    from PySide6.QtCore import QSettings, QTimer
+
+    import main
+    import ui.services
+    import ui.settings
+    from store.station import open_station
+    from ui.main_window import MainWindow
+
+    real_settings, real_build = ui.settings.Settings, ui.services.build_services
+    monkeypatch.setattr(ui.settings, "Settings", lambda: real_settings(
+        QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)))
+    built = []
+    monkeypatch.setattr(ui.services, "build_services", lambda store: built.append(real_build(store)) or built[-1])
+    seen = {}
+
+    def look_then_close():
+        window = next(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow))
+        services = window.context.services
+        seen["same"] = services is built[0]
+        seen["review"] = window.page("review").player.fetcher is services.media
+        seen["certify"] = window.page("certify").evidence.player.fetcher is services.media
+        seen["queue"] = window.transcription_panel.queue is services.transcription_queue
+        seen["hub"] = window.sync_status._open_hub is services.open_hub
+        window.close()
+        window.deleteLater()
+        qapp.quit()
+
+    QTimer.singleShot(0, look_then_close)
+    qapp.setQuitOnLastWindowClosed(False)      # only our quit() ends the loop, and nothing is left queued
+    try:
+        assert main.launch_app(tmp_path / "station") == 0
+    finally:
+        qapp.setQuitOnLastWindowClosed(True)
+        qapp.setStyleSheet("")                  # run_app styled the shared app: leave it as found
+        qapp.processEvents()                    # a queued Quit outside any loop does nothing
+    assert seen == {"same": True, "review": True, "certify": True, "queue": True, "hub": True}
+    store = open_station(tmp_path / "station")      # the app published this station's name for sync
+    assert store.db.execute("SELECT name FROM stations WHERE id=?", [store.station_id]).fetchone() == ("Station",)
+    store.close()

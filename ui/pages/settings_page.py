@@ -11,6 +11,7 @@ from store.stations import rename
 from ui.context import AppContext
 from ui.widgets.person_dialog import AddPersonDialog
 from ui.widgets.sync_settings import SyncSettingsGroup
+from ui.widgets.transcription_panel import TranscriptionSettingsBox
 
 
 class SettingsPage(QWidget):
@@ -74,6 +75,7 @@ class SettingsPage(QWidget):
         self.sync_settings = SyncSettingsGroup(context.store)
         self.sync_settings.changed.connect(lambda: context.notify(Changes.of("sync_settings"), origin=self))
         self.sections_layout.addWidget(self.sync_settings)
+        self.sections_layout.addWidget(TranscriptionSettingsBox(context.store, context.services.transcription_queue))
         self.sections_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

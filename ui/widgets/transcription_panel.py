@@ -271,13 +271,6 @@ class TranscriptionSettingsBox(QGroupBox):
         return True
 
 
-def _add_settings_section(window, queue: TranscriptionQueue) -> None:
-    page = window.pages.get("settings")
-    adder = getattr(page, "add_section", None)
-    if callable(adder) and page.findChild(TranscriptionSettingsBox) is None:
-        adder(TranscriptionSettingsBox(window.context.store, queue))
-
-
 class _CloseWatcher(QObject):
     def __init__(self, queue: TranscriptionQueue, parent: QObject):
         super().__init__(parent)
@@ -309,9 +302,6 @@ def install_transcription_panel(window, start: bool = True) -> TranscriptionQueu
         "Transcription finished." if st == "done" else f"Transcription {st}: {err}", 6000))
     # pages showing transcripts (Review) refresh on this
     queue.job_finished.connect(lambda _rid, st, _e: context.notify(Changes.of("transcripts")) if st == "done" else None)
-    # the Settings page is built on first visit: add the Transcription section then
-    window.stack.currentChanged.connect(lambda _i: _add_settings_section(window, queue))
-    _add_settings_section(window, queue)
     if start:
         queue.start()
     return queue
