@@ -175,10 +175,17 @@ def test_a_station_without_a_hub_says_where_to_set_it_up(two_stations, store, qt
     SyncConfig(hub="").save(store)
     player = make_player(store, qtbot)
     player.load_take(two_stations.video, 4.0)
-    qtbot.mouseClick(player.remote.button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: player.remote.state == "error", timeout=10000)
-    assert "Set up sync in Settings → Sync" in player.remote.message.text()
+    remote = player.remote
+    assert remote.state == "error" and remote.message.text().startswith("Recorded on Booth 2: ")
+    assert "Set up sync in Settings → Sync" in remote.message.text()
     shot(player, "player-no-hub")
+    job = player.fetcher.fetch(two_stations.video)           # asked anyway: the job says the same
+    with qtbot.waitSignal(job.finished, timeout=10000) as done:
+        pass
+    assert done.args[2] == "no_hub" and not player.fetcher.running
+    SyncConfig(hub=str(two_stations.hub)).save(store)       # set up now: Try again downloads
+    qtbot.mouseClick(remote.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(player.has_video, timeout=20000)
 
 
 def test_download_every_video_starts_at_once_and_two_players_share_one_download(two_stations, store, qtbot):

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from store.take_media import TakeMedia, size_text
-from ui.workers.media_fetch import FetchJob, MediaFetcher
+from ui.workers.media_fetch import NO_HUB, FetchJob, MediaFetcher
 
 
 def _mb(n: int) -> str:
@@ -67,6 +67,8 @@ class RemoteTakePanel(QWidget):
         running = fetcher.running.get(media.recording_id)
         if running is not None and running.running:
             self._follow(running)            # another player started it: show its progress
+        elif not fetcher.config().hub:
+            self._error(self._no_hub())
         elif auto:
             self.start()
         else:
@@ -137,8 +139,13 @@ class RemoteTakePanel(QWidget):
             self.downloaded.emit(recording_id, Path(path))
         elif outcome == "cancelled":
             self._offer("Download cancelled.")
+        elif outcome == "no_hub":
+            self._error(self._no_hub())
         else:
             self._error(message)
+
+    def _no_hub(self) -> str:
+        return f"Recorded on {self.station}: the video is not on this station. {NO_HUB}"
 
     def _detach(self) -> None:
         """Stop listening to a download (it goes on; the file lands for next time)."""

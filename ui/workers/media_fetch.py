@@ -23,7 +23,7 @@ from store.sync import HubUnreachable, SyncCancelled, SyncConfig, SyncError, ens
 from store.sync.hub import Hub
 from store.take_media import TakeMedia, locate
 
-NO_HUB = "This take was recorded on another station. Set up sync in Settings → Sync to download it."
+NO_HUB = "Set up sync in Settings → Sync to download it (this station has no hub yet)."
 
 
 def default_open_hub(config: SyncConfig) -> Hub:
