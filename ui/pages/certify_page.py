@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView,
 
 from scoring.certification import candidates, suggested_reasons
 from store.certification import CertificationError, CertificationRepo
-from store.changes import Changes
 from store.certification_evidence import gather
+from store.changes import Changes
 from store.pins import PinError
 from ui.certificate_pdf import write_certificate
 from ui.widgets.certify_decision import DecisionPanel

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QFileD
                                QVBoxLayout, QWidget)
 
 from recorder.transcriber import ModelNotFoundError, resolve_model
-from store.changes import Changes
 from recorder.transcription_jobs import META_MODEL, META_THREADS, station_settings as settings_from_store
+from store.changes import Changes
 
 from ui.widgets.transcript_view import TranscriptView
 from ui.workers.transcription_queue import TranscriptionQueue
