@@ -215,7 +215,7 @@ def test_download_every_video_starts_at_once_and_two_players_share_one_download(
     assert len(hubs) == 1
 
 
-def test_review_and_certify_evidence_fetch_remote_takes(two_stations, store, main_window, qtbot):
+def test_review_certify_evidence_and_coach_fetch_remote_takes(two_stations, store, main_window, qtbot):
     reviewer = PeopleRepo(store).add("Rita Reviewer", "rep", "North")
     main_window.context.set_person(reviewer)
     main_window.show_page(1)
@@ -234,6 +234,21 @@ def test_review_and_certify_evidence_fetch_remote_takes(two_stations, store, mai
     panel._show_take(0)
     assert panel.player.screen.currentWidget() is panel.player.remote
     assert panel.player.remote.button.text() == "Download (3.0 MB)"
+
+
+    main_window.show_page(2)
+    coach = main_window.page("coach")
+    qtbot.waitUntil(lambda: len(coach.queue.model.rows) == 2, timeout=10000)
+    coach.queue.select(two_stations.big)
+    player = coach.take.player
+    assert player.recording_id == two_stations.big and player.remote.state == "offer"
+    shot(main_window, "coach-remote-take")
+    player.seek(1.0)
+    coach.queue.reload()                               # a refresh shows the same take: the player stays
+    qtbot.waitUntil(lambda: not coach.queue.loading, timeout=10000)
+    assert player.recording_id == two_stations.big and player.position() == 1.0
+    coach.queue.select(two_stations.video)             # downloaded by Review above: simply plays
+    assert player.has_video()
 
 
 def test_station_names_travel_and_a_rename_follows_at_the_next_sync(two_stations, store):

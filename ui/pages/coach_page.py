@@ -50,6 +50,7 @@ class CoachPage(QWidget):
         root.addWidget(self.tabs, 1)
         context.on_change({"kit"}, self._on_kit, self)
         context.on_change({"scores", "recordings", "notes", "exemplars", "kit"}, self._on_data, self)
+        context.on_change({"media"}, lambda _c: self.take.player.media_arrived(), self)
         context.person_changed.connect(lambda _p: self._show_who())
         context.people_changed.connect(self.queue.load_choices)
         self._show_who()
@@ -86,6 +87,9 @@ class CoachPage(QWidget):
         self.context.notify(Changes.of("exemplars" if what == "exemplar" else "notes"), origin=self)
         if what == "exemplar":
             self.library.refresh()
+
+    def shutdown(self) -> None:
+        self.take.shutdown()
 
     def _on_kit(self, _changes: Changes) -> None:
         self.queries.forget_kit()

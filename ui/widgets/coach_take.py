@@ -1,5 +1,6 @@
-"""One take in the coach's hands: its aggregate per criterion, each peer's scorecard, coaching notes,
-and "promote as exemplar" with a reason."""
+"""One take in the coach's hands: the take itself (a take recorded on another station is downloaded
+on demand), its aggregate per criterion, each peer's scorecard, coaching notes, and "promote as
+exemplar" with a reason."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
@@ -10,7 +11,7 @@ from scoring.rubric import rules_from_rows
 from scoring.aggregate import scorecard_total
 from store.review_queries import QueueRow, ReviewQueries
 from store.scores import ScoreRepo, ScoringError
-from ui.widgets.player import clock
+from ui.widgets.player import TakePlayer, clock
 
 
 def _num(value) -> str:
@@ -32,6 +33,8 @@ class CoachTakePanel(QWidget):
         self.title.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.player = TakePlayer(context.services.media)
+        self.player.setObjectName("coachPlayer")
         self.criteria = QTableWidget(0, 5)
         self.criteria.setObjectName("criterionAggregates")
         self.criteria.setHorizontalHeaderLabels(["Criterion", "Mean", "Spread", "Range", "n"])
@@ -72,6 +75,7 @@ class CoachTakePanel(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.title)
         lay.addWidget(self.summary)
+        lay.addWidget(self.player, 1)
         lay.addWidget(self.criteria)
         lay.addWidget(QLabel("<b>Peer scorecards</b> (current versions)"))
         lay.addWidget(self.cards)
@@ -82,7 +86,6 @@ class CoachTakePanel(QWidget):
         lay.addLayout(promote_row)
         lay.addWidget(self.review_button)
         lay.addWidget(self.message)
-        lay.addStretch(1)
         self.setEnabled(False)
 
     def show_take(self, row: QueueRow | None) -> None:
@@ -91,12 +94,15 @@ class CoachTakePanel(QWidget):
         self.setEnabled(row is not None)
         if row is None:
             self.title.setText("Choose a take in the queue.")
+            self.player.clear()
             return
         agg = row.aggregate
         self.title.setText(f"{row.rep}{' · ' + row.team if row.team else ''} · {row.exercise}")
         self.summary.setText(f"Weighted total <b>{_num(agg.total)}</b> of 5 from {agg.scorers} scorer(s)"
                              + (f" · <span style='color:#b26a00'>{', '.join(agg.flags)}</span>" if agg.flags else ""))
         detail = self.queries.take(row.recording_id)
+        if self.player.recording_id != row.recording_id:      # the same take again (a refresh): keep playing
+            self.player.load_take(row.recording_id, detail.duration_s if detail else None)
         criteria = detail.criteria if detail else []
         self.criteria.setRowCount(len(criteria))
         for i, c in enumerate(criteria):
@@ -156,3 +162,10 @@ class CoachTakePanel(QWidget):
         self.show_take(self.row)
         self.message.setText("Promoted: reps see it first on the Record page of this exercise.")
         self.changed.emit(self.row.recording_id, "exemplar")
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (leaving the page stops the sound)
+        self.player.pause()
+        super().hideEvent(event)
+
+    def shutdown(self) -> None:
+        self.player.shutdown()
