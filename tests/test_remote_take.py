@@ -266,3 +266,22 @@ def test_station_names_travel_and_a_rename_follows_at_the_next_sync(two_stations
     assert station_names(store)[other.station_id] == "Booth 2b"
     with pytest.raises(ValueError, match="needs a name"):
         rename(other, "   ")
+
+
+def test_an_s3_hub_that_does_not_answer_is_said_plainly(two_stations, store, qtbot, monkeypatch):
+    import socket
+
+    with socket.socket() as s:                          # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"),
+                        ("AWS_DEFAULT_REGION", "us-east-1")):
+        monkeypatch.setenv(name, value)
+    SyncConfig(hub="s3://kickoff/event", endpoint_url=f"http://127.0.0.1:{port}").save(store)
+    player = make_player(store, qtbot)
+    player.load_take(two_stations.video, 4.0)
+    qtbot.mouseClick(player.remote.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: player.remote.state == "error", timeout=60000)
+    text = player.remote.message.text()
+    assert text.startswith("The hub at s3://kickoff/event cannot be reached: ")
+    assert f"127.0.0.1:{port}" in text and text.endswith("Try again when the station is online.")
