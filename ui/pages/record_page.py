@@ -1,45 +1,35 @@
 """The Record page: pick the exercise, see yourself and your level, 3-2-1, record, play back, retake, submit.
 
-Capture runs in a RecordWorker on its own thread; this page only reacts to its signals. Store writes are
-small repo calls (begin happens on the worker's thread once the devices are open, so a device error
-stores nothing; finish/submit/discard happen here).
+The recording lifecycle (capture worker, countdown, the take's states, begin/finish in the store) is a
+RecordController (record_controller.py); this page holds the layout and the user's actions and shows what
+the controller reports. Submit and discard are small repo calls here.
 """
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from store.changes import Changes
 from store.recordings import RecordingError, RecordingRepo
+from ui.pages.record_controller import RecordController, TakeRequest
 from ui.pages.record_setup import RecordSetup, disk_space_warning, local_time, mmss, repolish
 from ui.widgets.level_meter import LevelMeter
 from ui.widgets.video_preview import VideoPreview
 from ui.widgets.take_player import TakePlayer
-from ui.workers.record_worker import RecordWorker, start_worker_thread
 
 
 class RecordPage(QWidget):
     TITLE = "Record"
-    _start_take = Signal(str, str, float)
-    _stop_take = Signal()
-    _start_preview = Signal(str, str)
-    _stop_preview = Signal()
     take_finished = Signal(object)    # Recording row, for other pages/tests
 
     def __init__(self, context, parent=None):
         super().__init__(parent)
         self.context = context
         self.repo = RecordingRepo(context.store)
-        self.countdown_seconds = 3
-        self.state = "idle"           # idle | countdown | starting | recording | stopping
-        self._count = 0
-        self._pending: dict = {}
-        self._recording_id = ""
-        self._clock = QElapsedTimer()
         self.playback = TakePlayer(self)
         self.playback.state_changed.connect(self._update_buttons)
         self.playback.position_text.connect(lambda text: self.time_label.setText(text))
@@ -122,35 +112,44 @@ class RecordPage(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle_play,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self._tick = QTimer(self)
-        self._tick.setInterval(200)
-        self._tick.timeout.connect(self._update_time)
-        self._countdown = QTimer(self)
-        self._countdown.setInterval(1000)
-        self._countdown.timeout.connect(self._count_down)
 
     def _wire_worker(self) -> None:
-        services = self.context.services
-        self.worker = RecordWorker(self._begin_take, self._abandon_take,
-                                   camera_factory=services.camera_factory,
-                                   microphone_factory=services.microphone_factory)
-        self.thread = start_worker_thread(self.worker)
-        self._start_take.connect(self.worker.start_take)
-        self._stop_take.connect(self.worker.stop_take)
-        self._start_preview.connect(self.worker.start_preview)
-        self._stop_preview.connect(self.worker.stop_preview)
-        self.worker.preview.connect(self.preview.set_image)
-        self.worker.level.connect(self.level_meter.set_level)
-        self.worker.warning.connect(lambda text: self._say(text, error=True))
-        self.worker.camera_problem.connect(self.preview.clear)
-        self.worker.preview_stopped.connect(self.level_meter.reset)
-        self.worker.recording.connect(self._on_recording)
-        self.worker.finished.connect(self._on_finished)
-        self.worker.failed.connect(self._on_failed)
-        from PySide6.QtCore import QCoreApplication
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
+        self.recorder = RecordController(self.repo, self.context.services, self._devices, self)
+        self.recorder.state_changed.connect(self._on_state)
+        self.recorder.countdown.connect(self.preview.set_overlay)
+        self.recorder.tick.connect(self._update_time)
+        self.recorder.warning.connect(lambda text: self._say(text, error=True))
+        self.recorder.finished.connect(self._on_finished)
+        self.recorder.failed.connect(self._on_failed)
+        worker = self.recorder.worker                  # what the devices show goes straight to the widgets
+        worker.preview.connect(self.preview.set_image)
+        worker.level.connect(self.level_meter.set_level)
+        worker.camera_problem.connect(self.preview.clear)
+        worker.preview_stopped.connect(self.level_meter.reset)
+
+    def _devices(self) -> tuple[str, str]:
+        return self.camera_combo.currentText().strip(), self.mic_combo.currentText().strip()
+
+    # the recorder's state, as tests and benchmarks/soak_app.py read it from the page
+    @property
+    def worker(self):
+        return self.recorder.worker
+
+    @property
+    def state(self) -> str:            # idle | countdown | starting | recording | stopping
+        return self.recorder.state
+
+    @property
+    def countdown_seconds(self) -> int:
+        return self.recorder.countdown_seconds
+
+    @countdown_seconds.setter
+    def countdown_seconds(self, seconds: int) -> None:
+        self.recorder.countdown_seconds = seconds
+
+    @property
+    def _clock(self):
+        return self.recorder.clock
 
     # --- data --------------------------------------------------------------------------------------
     def _load_exercises(self) -> None:
@@ -205,10 +204,7 @@ class RecordPage(QWidget):
         if self.state == "idle":
             self.start_countdown()
         elif self.state == "countdown":
-            self._countdown.stop()
-            self.preview.set_overlay("")
-            self.state = "idle"
-            self._update_buttons()
+            self.recorder.cancel_countdown()
         elif self.state == "recording":
             self.stop_recording()
 
@@ -218,62 +214,21 @@ class RecordPage(QWidget):
             self._say("Choose who is recording and an exercise first.", error=True)
             return
         self._stop_playback()
-        self._pending = {"rep": person.id, "exercise": ex["id"],
-                         "partner": self.setup.partner_id(),
-                         "limit": float(ex["time_limit_s"])}
-        self.state = "countdown"
-        self._count = self.countdown_seconds
         self._say(disk_space_warning(self.context.store.media_dir))
-        self._update_buttons()
-        if self._count <= 0:
-            self._begin_recording()
-            return
-        self.preview.set_overlay(str(self._count))
-        self._countdown.start()
-
-    def _count_down(self) -> None:
-        self._count -= 1
-        if self._count > 0:
-            self.preview.set_overlay(str(self._count))
-            return
-        self._countdown.stop()
-        self.preview.set_overlay("")
-        self._begin_recording()
-
-    def _begin_recording(self) -> None:
-        self.state = "starting"
-        self._update_buttons()
-        self._start_take.emit(self.camera_combo.currentText().strip(), self.mic_combo.currentText().strip(),
-                              self._pending["limit"])
-
-    def _begin_take(self, has_video: bool, has_audio: bool):      # on the worker's thread
-        p = self._pending
-        rec = self.repo.begin(p["rep"], p["exercise"], p["partner"], has_video=has_video, has_audio=has_audio)
-        return rec.id, self.repo.absolute(rec.media_path)
-
-    def _abandon_take(self, rec_id: str) -> None:                  # on the worker's thread
-        self.repo.abandon(rec_id)
-
-    def _on_recording(self, rec_id: str, path: str) -> None:  # noqa: ARG002
-        self._recording_id = rec_id
-        self.state = "recording"
-        self._clock.start()
-        self._tick.start()
-        self.preview.set_badge("● REC 00:00")
-        self._update_buttons()
+        self.recorder.start(TakeRequest(person.id, ex["id"], self.setup.partner_id(),
+                                        float(ex["time_limit_s"])))
 
     def stop_recording(self) -> None:
-        if self.state == "recording":
-            self.state = "stopping"
-            self._update_buttons()
-            self._stop_take.emit()
+        self.recorder.stop()
 
-    def _on_finished(self, rec_id: str, result) -> None:
-        self._tick.stop()
+    def _on_state(self, state: str) -> None:
+        if state == "recording":
+            self.preview.set_badge("● REC 00:00")
+        self._update_buttons()
+
+    def _on_finished(self, rec, result) -> None:
         self.preview.set_badge("")
         self.level_meter.reset()
-        rec = self.repo.finish(rec_id, result)
-        self.state = "idle"
         notes = [f"Take recorded: {result.duration:.1f} s."]
         if result.message:
             notes.append(result.message)
@@ -292,8 +247,6 @@ class RecordPage(QWidget):
             self._restart_preview()
 
     def _on_failed(self, message: str) -> None:
-        self.state = "idle"
-        self._tick.stop()
         self.preview.set_badge("")
         self._say(message, error=True)
         self._update_buttons()
@@ -303,7 +256,7 @@ class RecordPage(QWidget):
     def _update_time(self) -> None:
         ex = self.exercise
         limit = ex["time_limit_s"] if ex else 0
-        elapsed = self._clock.elapsed() / 1000.0 if self.state in ("recording", "stopping") else 0.0
+        elapsed = self.recorder.elapsed_s()
         self.time_label.setText(f"{mmss(elapsed)} / {mmss(limit)}  ({mmss(math.ceil(limit - elapsed))} left)")
         if self.state == "recording":
             self.preview.set_badge(f"● REC {mmss(elapsed)}")
@@ -329,7 +282,7 @@ class RecordPage(QWidget):
         self._ensure_player()
 
         def show_video() -> None:
-            self._stop_preview.emit()
+            self.recorder.stop_preview()
             self.stack.setCurrentWidget(self.video_widget)
         self.playback.toggle(self.repo.media_file(rec_id), before_play=show_video)
 
@@ -397,11 +350,11 @@ class RecordPage(QWidget):
 
     def _restart_preview(self) -> None:
         if self.stack.currentWidget() is self.preview:
-            camera = self.camera_combo.currentText().strip()
+            camera, microphone = self._devices()
             if camera.lower() in ("", "none"):
                 self.preview.clear("Audio only: no camera chosen")
             self.level_meter.reset()
-            self._start_preview.emit(camera, self.mic_combo.currentText().strip())
+            self.recorder.start_preview(camera, microphone)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -411,16 +364,9 @@ class RecordPage(QWidget):
     def hideEvent(self, event) -> None:  # noqa: N802
         super().hideEvent(event)
         if self.state == "idle":
-            self._stop_preview.emit()
+            self.recorder.stop_preview()
             self.playback.pause()
 
     def shutdown(self) -> None:
         """Stop a running take (it is kept) and the worker thread. Called when the app quits."""
-        if self.thread is None:
-            return
-        from PySide6.QtCore import QCoreApplication, QMetaObject
-        QMetaObject.invokeMethod(self.worker, "shutdown", Qt.ConnectionType.BlockingQueuedConnection)
-        QCoreApplication.sendPostedEvents(self)   # store the take the worker just finished
-        self.thread.quit()
-        self.thread.wait(5000)
-        self.thread = None
+        self.recorder.shutdown()
