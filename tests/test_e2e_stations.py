@@ -154,6 +154,21 @@ def stations(tmp_path, hub) -> dict[str, Station]:
     return made
 
 
+def differences(x: dict, y: dict) -> list[str]:
+    """Where two station states differ: table/id/column, both values (empty when they agree)."""
+    out = []
+    for table in sorted(set(x) | set(y)):
+        rows_x, rows_y = x.get(table, {}), y.get(table, {})
+        for rid in sorted(set(rows_x) | set(rows_y)):
+            rx, ry = rows_x.get(rid), rows_y.get(rid)
+            if rx is None or ry is None:
+                out.append(f"{table}/{rid}: only on {'the second' if rx is None else 'the first'}")
+                continue
+            out += [f"{table}/{rid}/{k}: {rx.get(k)!r} != {ry.get(k)!r}"
+                    for k in sorted(set(rx) | set(ry)) if rx.get(k) != ry.get(k)]
+    return out
+
+
 def criterion_weights() -> dict[str, float]:
     kit = yaml.safe_load((REPO / "assets" / "kit" / "default.yaml").read_text(encoding="utf-8"))
     rubric = next(r for r in kit["rubrics"] if r["id"] == "new-messaging")
@@ -292,6 +307,8 @@ def test_one_event_many_stations(stations, hub, tmp_path):
         [("Ana Lopez", "certified", "Eve Martin"), ("Raj Patel", "needs_rework", "Eve Martin")]
     assert certs[0]["valid_until"] == made["valid_until"] and certs[0]["evidence_recordings"] == \
         [takes["Ana Lopez"]["id"]]
+    seen_at_a = a.drive("readiness", "--rep", "Ana Lopez", "--program", PROGRAM)
+    assert seen_at_a["status"] == "certified" and seen_at_a["evidence"] == [takes["Ana Lopez"]["id"]]
     rows = json.loads(a.cli("export", "scores", "--format", "json").stdout)
     assert sorted((r["scorer"], r["rep"], r["criterion"], r["score"]) for r in rows) == sorted(
         (s, rep, slug, v) for s, by_rep in SCORES.items() for rep, vals in by_rep.items()
@@ -306,7 +323,7 @@ def test_one_event_many_stations(stations, hub, tmp_path):
     for name in "abdc":
         assert sorted((p["name"], p["role"], p["team"]) for p in people[name]) == everyone
         assert people[name] == people["a"]                 # same ids everywhere
-        assert states[name] == states["a"], f"station {name} differs from station a"
+        assert differences(states[name], states["a"]) == [], f"station {name} differs from station a"
     live = states["a"]
     assert len([r for r in live["recordings"].values() if not r["deleted"]]) == 2
     assert len(live["scorecards"]) == 6 and len(live["scores"]) == 18 and len(live["signoffs"]) == 2
@@ -324,4 +341,26 @@ def test_one_event_many_stations(stations, hub, tmp_path):
                 again["received_batches"]) == (0, 0, 0, 0, 0), again["text"]
         assert "Nothing to send" in st.cli("sync", "status").stdout
     assert hub.listing() == hub_before
-    assert {n: st.drive("state") for n, st in stations.items()} == states
+    for name, st in stations.items():
+        assert differences(states[name], st.drive("state")) == [], f"station {name} changed"
+
+
+@pytest.mark.xfail(strict=True, reason="BUG (reported to the lead): a person added at two stations before "
+                   "they first sync becomes two people with one name; by-name commands then refuse "
+                   "('Several people match') and her takes and scores are split between two ids")
+def test_a_rep_registered_at_two_stations_is_one_person_after_sync(tmp_path):
+    hub = FolderHub(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROLECALL_")}
+    a, b = Station("a", tmp_path, env), Station("b", tmp_path, env)
+    key_file = tmp_path / "team-key.txt"
+    key_file.write_text("a team key for two stations at one event\n", encoding="utf-8")
+    for st in (a, b):
+        st.cli("sync", "set-key", "--from-file", str(key_file))
+        st.cli("sync", "set-hub", hub.location)
+        st.cli("people", "add", "Ana Lopez", "--role", "rep", "--team", "North")   # she signs in at both
+    for st in (a, b, a):
+        st.sync()
+    for st in (a, b):
+        names = [p["name"] for p in json.loads(st.cli("people", "list", "--format", "json").stdout)]
+        assert names == ["Ana Lopez"], f"station {st.name}: {names}"
+        st.cli("import", str(CAMERA), "--rep", "Ana Lopez", "--exercise", EXERCISE)
