@@ -6,7 +6,9 @@ validates all of it and reports every problem with its line, so nothing is half-
 from __future__ import annotations
 
 import difflib
+import math
 import re
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +17,16 @@ import yaml
 from scoring.yaml_lines import LineDict, LineList, load
 
 EXERCISE_KINDS = ("teach-back", "role-play")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+MAX_WHOLE = 2 ** 53          # whole numbers beyond this are refused (SQLite and dates cannot hold them)
+
+_short = reprlib.Repr()
+_short.maxstring, _short.maxother, _short.maxlist, _short.maxdict, _short.maxlevel = 60, 60, 4, 4, 2
+
+
+def shown(value) -> str:
+    """A value for an error message: short, whatever its size or shape."""
+    return _short.repr(value)
 
 
 @dataclass(frozen=True)
@@ -105,8 +116,8 @@ class _Checker:
 
     def unknown(self, kind: str, ref: str) -> str:
         if ref in self.broken:
-            return f"{kind} '{ref}' has problems (see above)"
-        return f"unknown {kind} '{ref}'"
+            return f"{kind} {shown(ref)} has problems (see above)"
+        return f"unknown {kind} {shown(ref)}"
 
     def problem(self, line: int, where: str, message: str) -> None:
         self.problems.append(f"{self.source}, line {line}: {where}: {message}")
@@ -119,9 +130,9 @@ class _Checker:
         known = {**required, **optional}
         for key in node:
             if key not in known:
-                hint = difflib.get_close_matches(str(key), known, n=1)
+                hint = difflib.get_close_matches(str(key)[:100], known, n=1)
                 extra = f" (did you mean '{hint[0]}'?)" if hint else f" (known: {', '.join(known)})"
-                self.problem(node.line_of(key), where, f"unknown field '{key}'{extra}")
+                self.problem(node.line_of(key), where, f"unknown field {shown(key)}{extra}")
         values = {}
         for key, kind in known.items():
             if key not in node:
@@ -131,24 +142,25 @@ class _Checker:
             value = node[key]
             if not _is(value, kind):
                 self.problem(node.line_of(key), f"{where}.{key}",
-                             f"expected {_describe(kind)}, got {type(value).__name__} {value!r}")
+                             f"expected {_describe(kind)}, got {_kind_of(value)} {shown(value)}")
                 continue
             values[key] = value
         return values
 
     def slug(self, value, line: int, where: str) -> bool:
         if not isinstance(value, str) or not SLUG.match(value):
-            self.problem(line, f"{where}.id", f"'{value}' is not a valid id (lower-case letters, "
-                         "digits and dashes, e.g. 'cold-call')")
+            self.problem(line, f"{where}.id", f"{shown(value)} is not a valid id (up to 100 lower-case "
+                         "letters, digits and dashes, e.g. 'cold-call')")
             return False
         return True
 
 
 def _is(value, kind) -> bool:
     if kind is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+            and abs(value) <= MAX_WHOLE
     if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_WHOLE
     if kind is str:
         return isinstance(value, str) and value.strip() != ""
     if kind is list:
@@ -160,8 +172,12 @@ def _is(value, kind) -> bool:
     return isinstance(value, kind)
 
 
+def _kind_of(value) -> str:
+    return {"LineDict": "mapping", "LineList": "list"}.get(type(value).__name__, type(value).__name__)
+
+
 def _describe(kind) -> str:
-    return {str: "non-empty text", int: "a whole number", float: "a number", list: "a list",
+    return {str: "non-empty text", int: "a whole number", float: "a number (finite)", list: "a list",
             dict: "a mapping", bool: "true or false", "date": "a date"}.get(kind, str(kind))
 
 
@@ -169,7 +185,7 @@ def _strings(checker: _Checker, values, line: int, where: str) -> tuple[str, ...
     out = []
     for value in values or []:
         if not isinstance(value, str) or not value.strip():
-            checker.problem(line, where, f"expected text, got {value!r}")
+            checker.problem(line, where, f"expected text, got {shown(value)}")
         else:
             out.append(value.strip())
     return tuple(out)
@@ -183,7 +199,9 @@ def parse_kit(text: str, source: str = "kit.yaml") -> Kit:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 0
         reason = getattr(exc, "problem", None) or str(exc)
-        raise KitError(source, [f"{source}, line {line}: not valid YAML: {reason}"]) from exc
+        raise KitError(source, [f"{source}, line {line}: not valid YAML: {str(reason)[:300]}"]) from exc
+    except RecursionError as exc:       # check_bounds limits nesting; this is the last line of defence
+        raise KitError(source, [f"{source}: not valid YAML: nested too deeply"]) from exc
     check = _Checker(source)
     top = check.fields(doc if doc is not None else LineDict(), "kit", {},
                        {"kit": str, "title": str, "vocabulary": list, "rubrics": list,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from scoring.kit import (EXERCISE_KINDS, Criterion, Exercise, Kit, Program, Rubric, Term, _Checker,
-                         _strings)
+                         _strings, shown)
 from scoring.yaml_lines import LineDict
 
 
@@ -12,16 +12,26 @@ def _items(check: _Checker, top: dict, section: str):
     for index, node in enumerate(top.get(section, []) or []):
         line = getattr(node, "line", 0)
         ident = node.get("id") if isinstance(node, LineDict) else None
-        where = f"{section}[{index + 1}]" + (f" '{ident}'" if ident else "")
+        ident = ident if isinstance(ident, str) else None      # anything else is reported as a bad id
+        where = f"{section}[{index + 1}]" + (f" {shown(ident)}" if ident else "")
         if ident is not None:
             if ident in seen:
-                check.problem(line, where, f"duplicate id '{ident}' (first at line {seen[ident]})")
+                check.problem(line, where, f"duplicate id {shown(ident)} (first at line {seen[ident]})")
             else:
                 seen[ident] = line
         before = len(check.problems)
         yield node, where
         if len(check.problems) > before and isinstance(ident, str):
             check.broken.add(ident)
+
+
+def _in_range(check: _Checker, node, where: str, values: dict, key: str, low: int, high: int) -> bool:
+    """A whole-number field, if given, lies in [low, high] (huge numbers cannot be stored or dated)."""
+    value = values.get(key)
+    if value is None or low <= value <= high:
+        return True
+    check.problem(node.line_of(key), f"{where}.{key}", f"must be from {low:,} to {high:,}")
+    return False
 
 
 def read_sections(check: _Checker, top: dict, kit: Kit) -> None:
@@ -52,6 +62,7 @@ def _read_rubrics(check: _Checker, top: dict, kit: Kit) -> None:
             continue
         if not check.slug(values["id"], node.line, where):
             continue
+        _in_range(check, node, where, values, "version", 1, 1_000_000)
         criteria, seen = [], set()
         if not values["criteria"]:
             check.problem(node.line_of("criteria"), f"{where}.criteria", "a rubric needs at least one criterion")
@@ -80,11 +91,11 @@ def _read_criterion(check: _Checker, node, where: str, term_slugs: set[str]) -> 
     terms = _strings(check, values.get("terms"), node.line_of("terms"), f"{where}.terms")
     for slug in terms:
         if slug not in term_slugs:
-            check.problem(node.line_of("terms"), f"{where}.terms", f"unknown term '{slug}' "
+            check.problem(node.line_of("terms"), f"{where}.terms", f"unknown term {shown(slug)} "
                           "(terms must be defined under 'vocabulary')")
     weight = float(values.get("weight", 1.0))
-    if weight <= 0:
-        check.problem(node.line_of("weight"), f"{where}.weight", "weight must be greater than 0")
+    if not 0 < weight <= 1000:
+        check.problem(node.line_of("weight"), f"{where}.weight", "weight must be greater than 0 and at most 1000")
     min_score = values.get("min_score")
     if min_score is not None and not 1 <= min_score <= 5:
         check.problem(node.line_of("min_score"), f"{where}.min_score", "must be between 1 and 5")
@@ -93,7 +104,7 @@ def _read_criterion(check: _Checker, node, where: str, term_slugs: set[str]) -> 
     for key, text in scale.items():
         line = scale.line_of(key) if isinstance(scale, LineDict) else node.line
         if not isinstance(key, int) or isinstance(key, bool) or not 1 <= key <= 5:
-            check.problem(line, f"{where}.scale", f"scale points are 1 to 5, got {key!r}")
+            check.problem(line, f"{where}.scale", f"scale points are 1 to 5, got {shown(key)}")
         elif not isinstance(text, str) or not text.strip():
             check.problem(line, f"{where}.scale.{key}", "describe what this score looks like")
         else:
@@ -117,7 +128,7 @@ def _read_exercises(check: _Checker, top: dict, kit: Kit) -> None:
         ok = check.slug(values["id"], node.line, where)
         if values["kind"] not in EXERCISE_KINDS:
             check.problem(node.line_of("kind"), f"{where}.kind",
-                          f"'{values['kind']}' is not a kind; use one of: {', '.join(EXERCISE_KINDS)}")
+                          f"{shown(values['kind'])} is not a kind; use one of: {', '.join(EXERCISE_KINDS)}")
             ok = False
         if values["rubric"] not in rubric_slugs:
             check.problem(node.line_of("rubric"), f"{where}.rubric", check.unknown("rubric", values["rubric"]))
@@ -146,6 +157,8 @@ def _read_programs(check: _Checker, top: dict, kit: Kit) -> None:
         if values is None or not {"id", "title", "rubric", "exercises"} <= values.keys():
             continue
         ok = check.slug(values["id"], node.line, where)
+        for key, low, high in (("min_scorecards", 1, 100), ("valid_days", 1, 36_500), ("version", 1, 1_000_000)):
+            ok = _in_range(check, node, where, values, key, low, high) and ok
         rubric = rubrics.get(values["rubric"])
         if rubric is None:
             check.problem(node.line_of("rubric"), f"{where}.rubric", check.unknown("rubric", values["rubric"]))
@@ -159,10 +172,10 @@ def _read_programs(check: _Checker, top: dict, kit: Kit) -> None:
         for slug, minimum in (values.get("required_criteria") or {}).items():
             if rubric and slug not in {c.slug for c in rubric.criteria}:
                 check.problem(node.line_of("required_criteria"), f"{where}.required_criteria",
-                              f"rubric '{rubric.slug}' has no criterion '{slug}'")
+                              f"rubric '{rubric.slug}' has no criterion {shown(slug)}")
                 ok = False
             elif not isinstance(minimum, int) or not 1 <= minimum <= 5:
-                check.problem(node.line_of("required_criteria"), f"{where}.required_criteria.{slug}",
+                check.problem(node.line_of("required_criteria"), f"{where}.required_criteria.{str(slug)[:60]}",
                               "minimum must be a whole number from 1 to 5")
                 ok = False
             else:
