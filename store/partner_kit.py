@@ -9,8 +9,8 @@ Layout of the folder::
     transcripts/<id>.json     their transcripts: segments with words, term hits by term slug, metrics
 
 Ids travel unchanged (kit ids derive from slugs; takes, transcripts and exemplars keep their UUIDs), so
-importing the same kit twice adds nothing. On import each file is copied and verified before the rows
-that reference it are written, all rows of one take in one transaction.
+importing the same kit twice adds nothing. The import half, which trusts nothing in the folder, is
+store/partner_kit_import.py.
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -28,27 +27,8 @@ from store.clock import kit_id, now_iso
 from store.db import Store
 from store.kit import KitRepo
 
-FORMAT = "rolecall-partner-kit/1"
-MANIFEST = "exemplars.json"
-
-
-class PartnerKitError(ValueError):
-    pass
-
-
-@dataclass
-class PartnerImport:
-    imported: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = f"{len(self.imported)} exemplar take(s) imported"
-        if self.skipped:
-            text += f", {len(self.skipped)} already here"
-        if self.problems:
-            text += f"; {len(self.problems)} skipped with problems:\n  " + "\n  ".join(self.problems)
-        return text
+from store.partner_kit_import import (FORMAT, ID, MANIFEST, PartnerImport, PartnerKitError,  # noqa: F401
+                                      import_exemplars)
 
 
 def sha256_file(path: Path) -> str:
@@ -160,6 +140,9 @@ def export_partner_kit(store: Store, program_key: str, out_dir: Path, with_names
         (work / "transcripts").mkdir()
         entries, hit_terms = [], set()
         for x in exemplars:
+            if not ID.match(str(x["recording_id"])):    # it becomes a file name below
+                raise PartnerKitError(f"Exemplar take {str(x['recording_id'])[:60]!r} has an unusual id; "
+                                      "it cannot be exported.")
             source = Path(x["media_path"] or "")
             source = source if source.is_absolute() else store.data_dir / source
             if not source.is_file():
@@ -195,95 +178,3 @@ def export_partner_kit(store: Store, program_key: str, out_dir: Path, with_names
         shutil.rmtree(work, ignore_errors=True)
         raise
     return manifest
-
-
-# -- import ----------------------------------------------------------------------------------------
-def import_exemplars(store: Store, folder: Path) -> PartnerImport:
-    """Bring a partner kit's exemplar takes and transcripts in (call after its kit.yaml is imported)."""
-    folder = Path(folder)
-    report = PartnerImport()
-    path = folder / MANIFEST
-    if not path.is_file():
-        return report
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PartnerKitError(f"{path} cannot be read: {exc}") from exc
-    if manifest.get("format") != FORMAT:
-        raise PartnerKitError(f"{path} is not a Rolecall partner kit ({FORMAT}).")
-    for entry in manifest.get("exemplars", []):
-        try:
-            if _import_one(store, folder, entry):
-                report.imported.append(entry["recording_id"])
-            else:
-                report.skipped.append(entry["recording_id"])
-        except (PartnerKitError, OSError, KeyError, ValueError) as exc:
-            report.problems.append(f"{entry.get('recording_id', '?')}: {exc}")
-    return report
-
-
-def _inside(folder: Path, relative: str, what: str) -> Path:
-    """A file named by the manifest, which must lie inside the kit folder."""
-    path = (folder / relative).resolve()
-    if folder.resolve() not in path.parents or not path.is_file():
-        raise PartnerKitError(f"{what} {relative} is missing from the kit folder")
-    return path
-
-
-def _import_one(store: Store, folder: Path, entry: dict) -> bool:
-    rid = entry["recording_id"]
-    if store.db.execute("SELECT 1 FROM recordings WHERE id=?", [rid]).fetchone():
-        return False
-    exercise_id = kit_id("exercise", entry["exercise"])
-    if not store.db.execute("SELECT 1 FROM exercises WHERE id=?", [exercise_id]).fetchone():
-        raise PartnerKitError(f"exercise '{entry['exercise']}' is not in this station's kit")
-    source = _inside(folder, entry["media"], "media file")
-    rel = Path("media") / "partner" / source.name
-    target = store.data_dir / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
-    shutil.copyfile(source, part)
-    digest = sha256_file(part)
-    if digest != entry["sha256"]:
-        part.unlink(missing_ok=True)
-        raise PartnerKitError(f"media file {entry['media']} is damaged (checksum differs)")
-    os.replace(part, target)
-    transcript = None
-    if entry.get("transcript"):
-        transcript = json.loads(_inside(folder, entry["transcript"], "transcript").read_text(encoding="utf-8"))
-    who = f" — {entry['rep']}'s take" if entry.get("rep") else ""
-    with store.transaction() as db:
-        f = store.record_fields()
-        db["recordings"].insert({**f, "id": rid, "updated_at": f["created_at"], "rep_id": None,
-                                 "exercise_id": exercise_id, "status": "submitted", "source": "partner-kit",
-                                 "started_at": entry.get("submitted_at"), "submitted_at": entry.get("submitted_at"),
-                                 "duration_s": entry.get("duration_s"), "media_path": rel.as_posix(),
-                                 "media_sha256": digest, "media_size": target.stat().st_size,
-                                 "has_video": int(entry.get("has_video", True)),
-                                 "has_audio": int(entry.get("has_audio", True))})
-        if transcript is not None:
-            _insert_transcript(store, db, rid, transcript)
-        x = store.record_fields()
-        db["exemplars"].insert({**x, "id": entry.get("exemplar_id") or x["id"], "updated_at": x["created_at"],
-                                "recording_id": rid, "exercise_id": exercise_id, "promoted_by": None,
-                                "reason": f"Partner kit{who}: {entry.get('reason') or ''}".rstrip(": ")})
-    return True
-
-
-def _insert_transcript(store: Store, db, recording_id: str, t: dict) -> None:
-    tid = t["id"]
-    db["transcripts"].insert({**store.record_fields(), "id": tid, "recording_id": recording_id,
-                              "model": t.get("model"), "language": t.get("language"), "text": t.get("text", ""),
-                              "duration_s": t.get("duration_s"), "complete": int(t.get("complete", 1)),
-                              "metrics": json.dumps(t.get("metrics") or {})})
-    for s in t.get("segments", []):
-        db["segments"].insert({**store.record_fields(), "transcript_id": tid, "idx": s["idx"],
-                               "start_s": s["start_s"], "end_s": s["end_s"], "text": s["text"],
-                               "words": json.dumps(s.get("words") or []), "no_speech_prob": s.get("no_speech_prob")})
-    known = {r[0] for r in db.execute("SELECT id FROM terms WHERE deleted=0")}
-    for h in t.get("term_hits", []):
-        term_id = kit_id("term", h["term"])
-        if term_id in known:
-            db["term_hits"].insert({**store.record_fields(), "transcript_id": tid, "recording_id": recording_id,
-                                    "term_id": term_id, "start_s": h["start_s"], "end_s": h["end_s"],
-                                    "text": h["text"], "score": h.get("score")})
