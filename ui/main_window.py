@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 from ui.context import AppContext
 from ui.settings import Key
 from ui.widgets.person_picker import PersonPicker
+from ui.widgets.status_message import StatusMessage
 from ui.widgets.sync_status import SyncStatusWidget
 
 
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
 
+        self.status_message = StatusMessage(self.statusBar())   # long messages end in "…", never overlap
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
         context.status_message.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
