@@ -32,7 +32,8 @@ class RecordController(QObject):
     tick = Signal()                     # every 200 ms while a take runs (elapsed time)
     finished = Signal(object, object)   # the stored Recording row, the worker's TakeResult
     failed = Signal(str)                # the take could not start: a clear message
-    warning = Signal(str)               # a device or the disk complained
+    warning = Signal(str)               # a device or the disk complained during a take
+    preview_problem = Signal(str)       # the preview could not open the microphone (said on every start)
     _start_take = Signal(str, str, float)
     _stop_take = Signal()
     _start_preview = Signal(str, str)
@@ -136,7 +137,7 @@ class RecordController(QObject):
 
     # --- what the worker reports ---------------------------------------------------------------------
     def _on_warning(self, text: str) -> None:
-        self.warning.emit(text)
+        (self.preview_problem if self.state == "idle" else self.warning).emit(text)
 
     def _on_recording(self, rec_id: str, path: str) -> None:  # noqa: ARG002
         self.recording_id = rec_id

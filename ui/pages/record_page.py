@@ -30,6 +30,9 @@ class RecordPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.repo = RecordingRepo(context.store)
+        self._problems_told: set[str] = set()   # the preview's problems the status bar was told of
+        self._last_status = ""                  # what the app last said in the status bar
+        context.status_message.connect(self._on_status)
         self.playback = TakePlayer(self)
         self.playback.state_changed.connect(self._update_buttons)
         self.playback.position_text.connect(lambda text: self.time_label.setText(text))
@@ -119,6 +122,7 @@ class RecordPage(QWidget):
         self.recorder.countdown.connect(self.preview.set_overlay)
         self.recorder.tick.connect(self._update_time)
         self.recorder.warning.connect(lambda text: self._say(text, error=True))
+        self.recorder.preview_problem.connect(self._on_preview_problem)
         self.recorder.finished.connect(self._on_finished)
         self.recorder.failed.connect(self._on_failed)
         worker = self.recorder.worker                  # what the devices show goes straight to the widgets
@@ -175,6 +179,20 @@ class RecordPage(QWidget):
             parts = [f"{names.get(r.rep_id, 'someone')} ({r.duration_s or 0:.0f} s)" for r in recovered]
             self._say(f"Recording was interrupted last time; {len(recovered)} take(s) were recovered and "
                       f"kept: {', '.join(parts)}. They are listed under Takes for that rep and exercise.")
+
+    def _on_preview_problem(self, text: str) -> None:
+        """The preview says so on every start (each visit, each take): the page always shows it, the
+        status bar each problem once (another device is another problem), and only while this page is
+        on screen."""
+        loud = self.isVisible() and text not in self._problems_told
+        if loud:
+            if len(self._problems_told) > 100:      # device names typed letter by letter
+                self._problems_told.clear()
+            self._problems_told.add(text)
+        self._say(text, error=True, status_bar=loud)
+
+    def _on_status(self, text: str, _msecs: int) -> None:
+        self._last_status = text
 
     def _on_devices_changed(self) -> None:
         if self.isVisible() and self.state == "idle":
@@ -339,13 +357,13 @@ class RecordPage(QWidget):
             b.setEnabled(has_take and not busy)
         self.setup.set_busy(busy)
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _say(self, text: str, error: bool = False, status_bar: bool = True) -> None:
         name = "errorText" if error else "message"
         if self.message.objectName() != name:
             self.message.setObjectName(name)
             repolish(self.message)
         self.message.setText(text)
-        if text:
+        if text and status_bar:
             self.context.say(text, 8000)
 
     def _restart_preview(self) -> None:
@@ -366,6 +384,8 @@ class RecordPage(QWidget):
         if self.state == "idle":
             self.recorder.stop_preview()
             self.playback.pause()
+        if self._last_status in self._problems_told:     # the preview's problem is no news on other pages
+            self.context.say("", 0)
 
     def shutdown(self) -> None:
         """Stop a running take (it is kept) and the worker thread. Called when the app quits."""
