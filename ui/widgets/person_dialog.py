@@ -1,16 +1,19 @@
-"""Add a person: name, role, team."""
+"""Add a person: name, role, team. A new certifier is confirmed by a certifier's PIN on this station
+(store/pin_auth.py), except while no certifier has one here, which the dialog then says."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout)
 
 from store.people import ROLES, PeopleError, PeopleRepo, Person
+from store.pins import PinRepo
 
 
 class AddPersonDialog(QDialog):
     def __init__(self, people: PeopleRepo, teams: list[str], parent=None):
         super().__init__(parent)
         self.setWindowTitle("Add a person")
+        self.setMinimumWidth(400)
         self.people = people
         self.person: Person | None = None
         self.name = QLineEdit()
@@ -21,31 +24,67 @@ class AddPersonDialog(QDialog):
         self.team.setEditable(True)
         self.team.addItems([""] + teams)
         self.team.lineEdit().setPlaceholderText("Team or cohort (optional)")
+        self.confirmer = QComboBox()
+        self.confirmer.setAccessibleName("Confirmed by")
+        for pid, pname in PinRepo(people.store).certifiers_with_pin():
+            self.confirmer.addItem(pname, pid)
+        self.confirm_pin = QLineEdit()
+        self.confirm_pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm_pin.setAccessibleName("Their PIN")
+        self.confirm_pin.setMaxLength(64)
+        self.certifier_note = QLabel()
+        self.certifier_note.setWordWrap(True)
         self.error = QLabel()
         self.error.setObjectName("errorText")
         self.error.setWordWrap(True)
         self.error.hide()
-        form = QFormLayout()
-        form.addRow("&Name", self.name)
-        form.addRow("&Role", self.role)
-        form.addRow("&Team", self.team)
+        self.form = QFormLayout()
+        self.form.addRow("&Name", self.name)
+        self.form.addRow("&Role", self.role)
+        self.form.addRow("&Team", self.team)
+        self.form.addRow("Confirmed by", self.confirmer)
+        self.form.addRow("Their PIN", self.confirm_pin)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
         self.buttons.accepted.connect(self._add)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(self.form)
+        layout.addWidget(self.certifier_note)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.role.currentTextChanged.connect(self._role_changed)
+        self._role_changed(self.role.currentText())
+
+    def needs_confirmation(self) -> bool:
+        return self.role.currentText() == "certifier" and self.confirmer.count() > 0
+
+    def _role_changed(self, role: str) -> None:
+        confirm = self.needs_confirmation()
+        for widget in (self.confirmer, self.confirm_pin):
+            self.form.setRowVisible(widget, confirm)
+        if role != "certifier":
+            self.certifier_note.hide()
+            return
+        self.certifier_note.setText(
+            "A certifier signs reps off. A certifier with a PIN on this station confirms a new one."
+            if confirm else
+            "No certifier has a PIN on this station yet, so this certifier is added without confirmation. "
+            "They then set a PIN (Certify page, Set PIN…), which later certifiers need.")
+        self.certifier_note.show()
 
     def _add(self) -> None:
+        confirm = self.needs_confirmation()
         try:
             self.person = self.people.add(self.name.text(), self.role.currentText(),
-                                          self.team.currentText().strip() or None)
+                                          self.team.currentText().strip() or None,
+                                          confirm_by=self.confirmer.currentData() if confirm else None,
+                                          confirm_pin=self.confirm_pin.text() if confirm else "")
         except PeopleError as exc:
+            self.confirm_pin.clear()
             self.error.setText(str(exc))
             self.error.show()
-            self.name.setFocus()
+            (self.confirm_pin if confirm and "PIN" in str(exc) else self.name).setFocus()
             return
         self.accept()

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
-from store.pins import MIN_PIN_LENGTH
+from store.pins import MIN_PIN_LENGTH, WHERE_PINS_LIVE
 
 
 def _pin_edit(name: str) -> QLineEdit:
@@ -65,11 +65,14 @@ class PinDialog(QDialog):
 
 
 class SetPinDialog(QDialog):
-    """New PIN twice, confirmed as ``confirm`` says: 'self' (the current PIN), 'certifier' (another
-    certifier's PIN, chosen from ``confirmers``) or None (the station's first PIN)."""
+    """New PIN twice, confirmed as ``confirm`` says: 'self' (the current PIN, or another certifier's
+    PIN from ``confirmers`` as the reset for a forgotten or locked PIN), 'certifier' (another
+    certifier's PIN) or None (the station's first certifier PIN, which needs no confirmation).
+    ``confirmers``: (id, name) of the other certifiers with a PIN on this station."""
 
     def __init__(self, name: str, confirm: str | None, save: Callable[[str | None, str, str], str | None],
-                 confirmers: list[tuple[str, str]] = (), parent: QWidget | None = None):
+                 confirmers: list[tuple[str, str]] = (), parent: QWidget | None = None,
+                 person_id: str | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"PIN for {name}")
         self.setObjectName("setPinDialog")
@@ -77,6 +80,8 @@ class SetPinDialog(QDialog):
         self.confirm = confirm
         self.confirmer = QComboBox()
         self.confirmer.setAccessibleName("Confirmed by")
+        if confirm == "self":
+            self.confirmer.addItem(f"{name} (current PIN)", person_id)
         for pid, pname in confirmers:
             self.confirmer.addItem(pname, pid)
         self.current = _pin_edit("Current PIN")
@@ -86,30 +91,40 @@ class SetPinDialog(QDialog):
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)
         form = QFormLayout()
-        if confirm == "self":
+        if confirm == "self" and confirmers:
+            form.addRow("Confirmed by", self.confirmer)
+            form.addRow("PIN", self.current)
+        elif confirm == "self":
             form.addRow("Current PIN", self.current)
         elif confirm == "certifier":
             form.addRow("Confirmed by", self.confirmer)
             form.addRow("Their PIN", self.current)
         form.addRow("New PIN", self.new)
         form.addRow("Again", self.again)
-        hint = QLabel(f"At least {MIN_PIN_LENGTH} characters. Only a slow, salted hash is kept."
-                      + ("\nA first PIN is confirmed by a certifier who already has one." if confirm == "certifier" else ""))
-        hint.setWordWrap(True)
+        notes = [f"At least {MIN_PIN_LENGTH} characters. Only a slow, salted hash is kept.", WHERE_PINS_LIVE]
+        if confirm == "self" and confirmers:
+            notes.append("Forgotten or locked? Another certifier confirms with their PIN.")
+        elif confirm == "certifier":
+            notes.append("A first PIN is confirmed by a certifier who already has one here.")
+        elif confirm is None:
+            notes.append("No certifier has a PIN on this station yet, so this first one needs no confirmation.")
+        self.hint = QLabel("\n".join(notes))
+        self.hint.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
-        lay.addWidget(hint)
+        lay.addWidget(self.hint)
         lay.addWidget(self.error)
         lay.addWidget(buttons)
+        self.setMinimumWidth(420)
 
     def _save(self) -> None:
         if self.new.text() != self.again.text():
             self.error.setText("The two new PINs differ.")
             return
-        by = self.confirmer.currentData() if self.confirm == "certifier" else None
+        by = self.confirmer.currentData() if self.confirm in ("self", "certifier") else None
         message = self.save(by, self.current.text(), self.new.text())
         self.current.clear()
         if message is None:

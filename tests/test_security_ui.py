@@ -1,0 +1,88 @@
+"""Issue #12, station side, in the app: a new certifier needs a certifier's PIN, and a forgotten PIN is
+reset by another certifier (pytest-qt, offscreen)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from store.people import PeopleRepo
+from store.pins import PinRepo
+from test_certif_support import cast
+from ui.pages.certify_page import CertifyPage
+from ui.widgets.person_dialog import AddPersonDialog
+
+EVE_PIN, ZED_PIN = "583920", "402718"
+SHOTS = Path("/tmp/shots")
+
+
+def _dialog(context, qtbot):
+    dialog = AddPersonDialog(context.people, context.people.teams())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_a_new_certifier_is_confirmed_by_a_certifiers_pin(context, qtbot):
+    eve = context.people.add("Eve", "certifier")
+    PinRepo(context.store).set_pin(eve.id, EVE_PIN)
+    dialog = _dialog(context, qtbot)
+    qtbot.keyClicks(dialog.name, "Mallory")
+    assert not dialog.confirm_pin.isVisible()                      # reps need no confirmation
+    dialog.role.setCurrentText("certifier")
+    assert dialog.confirm_pin.isVisible() and dialog.confirmer.currentText() == "Eve"
+    qtbot.keyClicks(dialog.confirm_pin, "000000")
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert "Wrong PIN" in dialog.error.text() and dialog.person is None and dialog.confirm_pin.text() == ""
+    assert [p.name for p in context.people.list()] == ["Eve"]
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "add_certifier_dialog.png"))
+    qtbot.keyClicks(dialog.confirm_pin, EVE_PIN)
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert dialog.person is not None and dialog.person.role == "certifier"
+
+
+def test_the_first_certifier_on_a_station_is_added_and_the_dialog_says_why(context, qtbot):
+    dialog = _dialog(context, qtbot)
+    qtbot.keyClicks(dialog.name, "Eve")
+    dialog.role.setCurrentText("certifier")
+    assert not dialog.confirm_pin.isVisible() and "without confirmation" in dialog.certifier_note.text()
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert dialog.person is not None and dialog.person.role == "certifier"
+
+
+def test_another_certifier_resets_a_forgotten_pin_on_the_certify_page(context, qtbot):
+    store = context.store
+    people, _ = cast(store)
+    eve = people["Eve"]
+    pins = PinRepo(store)
+    pins.set_pin(eve.id, EVE_PIN)
+    zed = PeopleRepo(store).add("Zed", "certifier", confirm_by=eve.id, confirm_pin=EVE_PIN)
+    pins.change_pin(zed.id, ZED_PIN, eve.id, EVE_PIN)
+    page = CertifyPage(context)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    try:
+        page.decision.certifier.setCurrentIndex(page.decision.certifier.findData(eve.id))
+        qtbot.mouseClick(page.decision.set_pin, Qt.MouseButton.LeftButton)
+        dialog = page.set_pin_dialog
+        assert dialog.confirm == "self"
+        assert [dialog.confirmer.itemText(i) for i in range(dialog.confirmer.count())] == ["Eve (current PIN)", "Zed"]
+        assert "never synced" in dialog.hint.text() and "Forgotten or locked" in dialog.hint.text()
+        dialog.grab().save(str(SHOTS / "set_pin_dialog_reset.png"))
+        dialog.confirmer.setCurrentIndex(1)
+        qtbot.keyClicks(dialog.current, ZED_PIN)
+        qtbot.keyClicks(dialog.new, "1234")
+        qtbot.keyClicks(dialog.again, "1234")
+        dialog._save()
+        assert "at least 6 characters" in dialog.error.text()
+        for edit in (dialog.new, dialog.again):
+            edit.clear()
+            qtbot.keyClicks(edit, "918273")
+        qtbot.keyClicks(dialog.current, ZED_PIN)
+        dialog._save()
+        qtbot.waitUntil(lambda: not dialog.isVisible())
+        pins.verify(eve.id, "918273")
+    finally:
+        page.shutdown()
