@@ -4,7 +4,8 @@ command line and, where it has no command, tests/e2e_station.py (the Review, Coa
 services, headless).
 
     A  rep station      Ana Lopez and Raj Patel record the certification pitch (record; import)
-    B  peer station     Ben Okafor and Bea Novak fetch Ana's take (ensure_media) and score both takes
+    B  peer station     Ben Okafor fetches Ana's take (ensure_media) and scores both takes; Bea Novak
+                        scores both on B's real Review page (its player downloads Raj's take)
     D  peer station     Dee Park fetches every take (`sync fetch-media`) and scores both
     C  coach station    Cora Diaz sees the aggregates and agreement; Eve Martin (certifier, PIN set
                         there) signs Ana off and sends Raj back for rework; C downloads every video
@@ -35,6 +36,7 @@ from test_sync_support import moto_server  # noqa: F401  (session fixture: S3 on
 
 MAIN = REPO / "main.py"
 DRIVER = Path(__file__).with_name("e2e_station.py")
+REVIEW_PAGE = Path(__file__).with_name("e2e_review_page.py")
 EXERCISE, PROGRAM = "new-messaging-pitch", "new-messaging-certification"
 CAMERA = DATA / "rec_camera_320x240_30fps.mp4"
 MIC = DATA / "speech" / "rec_teachback.wav"
@@ -61,19 +63,31 @@ class Station:
     def __init__(self, name: str, root: Path, env: dict):
         self.name, self.dir, self.env = name, root / f"station-{name}", env
 
-    def _run(self, argv: list[str], ok: bool) -> subprocess.CompletedProcess:
-        done = subprocess.run(argv, cwd=REPO, env=self.env, capture_output=True, text=True)
+    def _run(self, argv: list[str], ok: bool, env: dict | None = None) -> subprocess.CompletedProcess:
+        done = subprocess.run(argv, cwd=REPO, env={**self.env, **(env or {})}, capture_output=True, text=True)
         if ok and done.returncode != 0:
             raise AssertionError(f"station {self.name}: {' '.join(argv[1:])} exited {done.returncode}\n"
                                  f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}")
         return done
 
     def cli(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
+        if self.name == "c":          # this one is told its data dir the other way: ROLECALL_DATA_DIR
+            return self._run([sys.executable, str(MAIN), *args], ok, {"ROLECALL_DATA_DIR": str(self.dir)})
         return self._run([sys.executable, str(MAIN), "--data-dir", str(self.dir), *args], ok)
 
     def drive(self, *args: str, ok: bool = True):
         done = self._run([sys.executable, str(DRIVER), "--data-dir", str(self.dir), *args], ok)
         return json.loads(done.stdout) if ok else done
+
+    def review_on_page(self, scorer: str, takes: list[dict], tmp: Path) -> dict:
+        """The station's real Review page (pytest-qt, offscreen) in a process of its own."""
+        out = tmp / f"review-page-{self.name}.json"
+        spec = {"data_dir": str(self.dir), "scorer": scorer, "out": str(out), "takes": takes}
+        done = subprocess.run([sys.executable, "-m", "pytest", str(REVIEW_PAGE), "-q", "-x", "-p", "no:cacheprovider",
+                               "--basetemp", str(tmp / f"review-page-{self.name}-tmp")],
+                              cwd=REPO, env={**self.env, "E2E_REVIEW": json.dumps(spec)}, capture_output=True, text=True)
+        assert done.returncode == 0, f"station {self.name}'s Review page:\n{done.stdout}\n{done.stderr}"
+        return json.loads(out.read_text(encoding="utf-8"))
 
     def sync(self) -> dict:
         """`rolecall sync`, with the counts it prints."""
@@ -87,6 +101,12 @@ class Station:
     def media_hashes(self) -> set[str]:
         return {sha256(p) for p in (self.dir / "media").rglob("*") if p.is_file()} \
             if (self.dir / "media").exists() else set()
+
+
+def together(stations: dict[str, Station], step) -> dict:
+    """``step(station)`` on every station at the same time (separate processes); results by name."""
+    with ThreadPoolExecutor(len(stations)) as pool:
+        return dict(zip(stations, pool.map(step, stations.values())))
 
 
 def sha256(path: Path) -> str:
@@ -132,7 +152,7 @@ def hub(request, tmp_path):
 
 @pytest.fixture
 def stations(tmp_path, hub) -> dict[str, Station]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROLECALL_")}
+    env = {k: v for k, v in os.environ.items() if k != "ROLECALL_DATA_DIR"}
     env.update(QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1", AWS_ACCESS_KEY_ID="testing",
                AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
     made = {name: Station(name, tmp_path, env) for name in "abdc"}
@@ -149,8 +169,7 @@ def stations(tmp_path, hub) -> dict[str, Station]:
         for person, role, team in PEOPLE[name]:
             st.cli("people", "add", person, "--role", role, *(["--team", team] if team else []))
 
-    with ThreadPoolExecutor(len(made)) as pool:
-        list(pool.map(set_up, made))
+    together(made, lambda st: set_up(st.name))
     return made
 
 
@@ -232,7 +251,12 @@ def test_one_event_many_stations(stations, hub, tmp_path):
                       *sum([["--score", f"{s}=5"] for s in CRITERIA], []), ok=False)
     assert refused.returncode == 1 and "your own take" in refused.stderr
     score_as(b, "Ben Okafor", takes)
-    score_as(b, "Bea Novak", takes)
+    # Bea scores on B's Review page itself: Raj's take is not here, so its player downloads it from the hub
+    on_page = b.review_on_page("Bea Novak", [{"id": t["id"], "scores": list(SCORES["Bea Novak"][rep])}
+                                             for rep, t in takes.items()], tmp_path)
+    assert [on_page[t["id"]]["downloaded"] for t in takes.values()] == [False, True]
+    assert all(on_page[t["id"]]["sha256"] == t["sha256"] for t in takes.values())
+    assert takes["Raj Patel"]["sha256"] in b.media_hashes()
     assert b.sync()["sent"] > 0
 
     # -- D pulls, downloads every video with `sync fetch-media`, scores both ------------------------------
@@ -317,8 +341,8 @@ def test_one_event_many_stations(stations, hub, tmp_path):
     # -- a second round: everyone converges, nothing twice ---------------------------------------------------
     for st in (b, d, c, a):
         st.sync()
-    states = {n: st.drive("state") for n, st in stations.items()}
-    people = {n: json.loads(st.cli("people", "list", "--format", "json").stdout) for n, st in stations.items()}
+    states = together(stations, lambda st: st.drive("state"))
+    people = together(stations, lambda st: json.loads(st.cli("people", "list", "--format", "json").stdout))
     everyone = sorted((n, r, t) for group in PEOPLE.values() for n, r, t in group)
     for name in "abdc":
         assert sorted((p["name"], p["role"], p["team"]) for p in people[name]) == everyone
@@ -335,14 +359,14 @@ def test_one_event_many_stations(stations, hub, tmp_path):
     # -- a sync with nothing new is a no-op: nothing sent, received or written, on stations or hub -----------
     hub_before = hub.listing()
     assert len({k.split("/")[-2] for k in hub_before if "batches/" in k}) == 4     # one folder per station
-    for st in (a, b, d, c):
-        again = st.sync()
+    for again in together(stations, Station.sync).values():          # all four at once
         assert (again["sent"], again["sent_batches"], again["sent_media"], again["received"],
                 again["received_batches"]) == (0, 0, 0, 0, 0), again["text"]
-        assert "Nothing to send" in st.cli("sync", "status").stdout
+    for status in together(stations, lambda st: st.cli("sync", "status").stdout).values():
+        assert "Nothing to send" in status
     assert hub.listing() == hub_before
-    for name, st in stations.items():
-        assert differences(states[name], st.drive("state")) == [], f"station {name} changed"
+    for name, after in together(stations, lambda st: st.drive("state")).items():
+        assert differences(states[name], after) == [], f"station {name} changed"
 
 
 @pytest.mark.xfail(strict=True, reason="BUG (reported to the lead): a person added at two stations before "
@@ -350,7 +374,7 @@ def test_one_event_many_stations(stations, hub, tmp_path):
                    "('Several people match') and her takes and scores are split between two ids")
 def test_a_rep_registered_at_two_stations_is_one_person_after_sync(tmp_path):
     hub = FolderHub(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROLECALL_")}
+    env = {k: v for k, v in os.environ.items() if k != "ROLECALL_DATA_DIR"}
     a, b = Station("a", tmp_path, env), Station("b", tmp_path, env)
     key_file = tmp_path / "team-key.txt"
     key_file.write_text("a team key for two stations at one event\n", encoding="utf-8")
