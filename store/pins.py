@@ -160,7 +160,7 @@ class PinRepo:
         row = self.store.db.execute("SELECT origin FROM pin_hashes WHERE person_id=?", [person_id]).fetchone()
         if row and row[0] == "synced":
             return ("This PIN was set before PINs stayed on their station (it was copied to other "
-                    "stations and the hub): choose a new one with Set PIN….")
+                    "stations and the hub): choose a new one with the Set PIN button.")
         return None
 
     # -- writing (no checks of who asks: callers authenticate first, see store/pin_auth.py) -------

@@ -86,3 +86,29 @@ def test_another_certifier_resets_a_forgotten_pin_on_the_certify_page(context, q
         pins.verify(eve.id, "918273")
     finally:
         page.shutdown()
+
+
+def test_a_pin_that_travelled_before_is_flagged_after_a_sign_off(context, qtbot):
+    from store.clock import now_iso
+    from store.pins import hash_pin
+
+    store = context.store
+    people, _ = cast(store)
+    with store.transaction() as db:          # what migration v8 leaves for a PIN from people.pin_hash
+        db.execute("INSERT INTO pin_hashes(person_id, pin_hash, set_at, origin) VALUES(?, ?, ?, 'synced')",
+                   [people["Eve"].id, hash_pin("7391", n=2 ** 10), now_iso()])
+    context.set_person(context.people.get(people["Eve"].id))
+    page = CertifyPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    try:
+        assert page.candidate_title.text().startswith("Ana — ready") and page.decision.sign.isEnabled()
+        qtbot.mouseClick(page.decision.sign, Qt.MouseButton.LeftButton)
+        said = []
+        context.status_message.connect(lambda text, _ms: said.append(text))
+        qtbot.keyClicks(page.pin_dialog.pin, "7391")                # a 4-digit PIN from before still works
+        qtbot.mouseClick(page.pin_dialog.ok, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: any(t.startswith("Recorded: Ana") for t in said))
+        assert any("choose a new one" in t for t in said)
+    finally:
+        page.shutdown()

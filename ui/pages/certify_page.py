@@ -220,7 +220,9 @@ class CertifyPage(QWidget):
                                         decision=decision, reasons=self.decision.reason_texts())
             except (PinError, CertificationError) as exc:
                 return str(exc)
-            self.context.say(f"Recorded: {person.name if person else rep} — {made.decision.replace('_', ' ')}.")
+            advice = self.repo.pins.advice(certifier_id)      # a PIN from before PINs stayed local
+            self.context.say(f"Recorded: {person.name if person else rep} — {made.decision.replace('_', ' ')}."
+                             + (f" {advice}" if advice else ""))
             return None
 
         self.pin_dialog = PinDialog("Confirm with your PIN", summary, attempt, self)
