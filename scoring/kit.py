@@ -216,9 +216,17 @@ def parse_kit(text: str, source: str = "kit.yaml") -> Kit:
     return kit
 
 
+MAX_KIT_BYTES = 5 * 1024 * 1024      # the default kit is 10 kB
+
+
 def read_kit_file(path: Path) -> Kit:
+    path = Path(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        if not path.is_file():           # a folder, a FIFO or a device would block or mislead
+            raise KitError(str(path), [f"{path}: not a regular file"])
+        if path.stat().st_size > MAX_KIT_BYTES:
+            raise KitError(str(path), [f"{path}: larger than {MAX_KIT_BYTES >> 20} MB; a kit is a small YAML file"])
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise KitError(str(path), [f"{path}: cannot read the file: {exc}"]) from exc
     return parse_kit(text, str(path))

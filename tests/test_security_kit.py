@@ -74,3 +74,19 @@ def test_the_command_line_gives_no_traceback_and_imports_nothing(data_dir, tmp_p
         assert result.exit_code == 2 and result.exception is None or isinstance(result.exception, SystemExit), name
         assert f"line {line}:" in result.output and "Nothing was imported" in result.output, name
     assert runner.invoke(cli, ["--data-dir", str(data_dir), "kit", "list", "--format", "json"]).output == base
+
+
+def test_a_fifo_or_a_huge_file_is_refused_before_reading(tmp_path):
+    import os
+
+    from scoring.kit import read_kit_file
+
+    fifo = tmp_path / "kit.yaml"
+    os.mkfifo(fifo)                                   # reading it would block for ever
+    with pytest.raises(KitError, match="not a regular file"):
+        read_kit_file(fifo)
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as handle:
+        handle.truncate(6 * 1024 * 1024)
+    with pytest.raises(KitError, match="larger than 5 MB"):
+        read_kit_file(big)
