@@ -25,19 +25,30 @@ def _kit_file(path: Path) -> Path:
 
 @cli.command("import-kit")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--update-existing", is_flag=True,
+              help="A partner kit folder may change programs, rubrics, exercises or terms this station "
+                   "already has (refused by default, with the list of what would change).")
 @click.pass_obj
-def import_kit(obj, path: Path) -> None:
+def import_kit(obj, path: Path, update_existing: bool) -> None:
     """Validate a kit YAML (vocabulary, rubrics, exercises, programs) and import it.
 
     Nothing is imported unless the whole file is valid (exit status 2 with every problem listed).
-    Importing the same kit again changes nothing."""
+    Importing the same kit again changes nothing. A partner kit folder that would change items this
+    station already has is refused unless --update-existing."""
     try:
         kit = read_kit_file(_kit_file(path))
     except KitError as exc:
         click.echo(f"Error: {exc}", err=True)
         click.echo("Nothing was imported.", err=True)
         sys.exit(2)
-    report = KitRepo(obj.store()).import_kit(kit)
+    repo = KitRepo(obj.store())
+    changes = repo.changes(kit) if path.is_dir() and not update_existing else []
+    if changes:
+        click.echo(f"Error: the partner kit {path} would change {len(changes)} item(s) this station already "
+                   "has:\n  " + "\n  ".join(changes[:20]) + ("\n  ..." if len(changes) > 20 else ""), err=True)
+        click.echo("Nothing was imported. To accept these changes, add --update-existing.", err=True)
+        sys.exit(2)
+    report = repo.import_kit(kit)
     click.echo(f"Imported kit '{kit.name}' from {path}: {report.summary()}.")
     if path.is_dir():  # a partner kit folder also brings its exemplar takes (issue #6)
         from cli.partner_kit import import_partner_exemplars

@@ -67,16 +67,36 @@ class KitRepo:
         self.store = store
 
     # -- import ------------------------------------------------------------------------------
-    def import_kit(self, kit: Kit) -> ImportReport:
-        """Write a validated kit in one transaction. Rows whose content is unchanged are not touched,
-        so re-importing the same kit changes nothing."""
-        report = ImportReport()
-        plan = [("terms", [_term_row(t) for t in kit.terms]),
+    @staticmethod
+    def _plan(kit: Kit) -> list[tuple[str, list[dict]]]:
+        return [("terms", [_term_row(t) for t in kit.terms]),
                 ("rubrics", [_rubric_row(r) for r in kit.rubrics]),
                 ("criteria", [_criterion_row(r, c, i) for r in kit.rubrics
                               for i, c in enumerate(r.criteria)]),
                 ("exercises", [_exercise_row(e, i) for i, e in enumerate(kit.exercises)]),
                 ("programs", [_program_row(p) for p in kit.programs])]
+
+    def changes(self, kit: Kit) -> list[str]:
+        """What importing ``kit`` would change among the items this station already has, e.g.
+        "programs 'new-messaging-certification': pass_threshold, valid_days" (new items not listed)."""
+        out = []
+        for table, rows in self._plan(kit):
+            for row in rows:
+                cur = self.store.db.execute(f"SELECT * FROM {table} WHERE id=? AND deleted=0", [row["id"]])
+                found = cur.fetchone()
+                if found is None:
+                    continue
+                current = dict(zip([d[0] for d in cur.description], found))
+                fields = [k for k, v in row.items() if current.get(k) != v and k != "position"]
+                if fields:
+                    out.append(f"{table} '{row['slug']}': {', '.join(fields)}")
+        return out
+
+    def import_kit(self, kit: Kit) -> ImportReport:
+        """Write a validated kit in one transaction. Rows whose content is unchanged are not touched,
+        so re-importing the same kit changes nothing."""
+        report = ImportReport()
+        plan = self._plan(kit)
         with self.store.transaction() as db:
             for table, rows in plan:
                 for row in rows:

@@ -167,3 +167,23 @@ def test_an_id_already_used_here_skips_that_take(kit, tmp_path):
     result = _run(station, "import-kit", str(second))
     assert result.exit_code == 1 and "an id may already be in use here" in result.output
     assert list(_stored(station)) == [m["exemplars"][0]["recording_id"]]
+
+
+def test_a_partner_kit_does_not_quietly_change_this_stations_program(store, tmp_path):
+    with store.transaction() as db:             # their version of the program everyone has by default
+        db.execute("UPDATE programs SET pass_threshold=1.0, min_scorecards=1 WHERE slug='new-messaging-certification'")
+    out = tmp_path / "theirs"
+    assert _run(store.data_dir, "export", "partner-kit", "new-messaging-certification", "--out", str(out)).exit_code == 0
+    station = tmp_path / "ours"
+    refused = CliRunner().invoke(cli, ["--data-dir", str(station), "import-kit", str(out)])
+    assert refused.exit_code == 2 and "--update-existing" in refused.output
+    assert "programs 'new-messaging-certification': pass_threshold, min_scorecards" in refused.output
+    ours = open_station(station)
+    try:
+        row = ours.db.execute("SELECT pass_threshold, min_scorecards FROM programs "
+                              "WHERE slug='new-messaging-certification'").fetchone()
+        assert row == (3.5, 2)
+    finally:
+        ours.close()
+    accepted = _run(station, "import-kit", str(out), "--update-existing")
+    assert accepted.exit_code == 0 and "1 programs updated" in accepted.output
