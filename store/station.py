@@ -33,4 +33,18 @@ def open_station(data_dir: Path | str | None = None, seed: bool = True,
         store.set_meta("default_kit_seeded", "1")
     from store.recordings import RecordingRepo  # takes cut off by a crash become 'recovered' (#3)
     RecordingRepo(store).recover_interrupted()
+    _publish_name(store)
     return store
+
+
+def _publish_name(store: Store) -> None:
+    """Other stations learn this one's name at their next sync, however it is driven (app or command
+    line). Nothing is written when the row is up to date. Best effort: a full disk or a database busy
+    past its timeout must not stop a read-only command; the next open tries again."""
+    import sqlite3
+
+    from store.stations import publish_name
+    try:
+        publish_name(store)
+    except sqlite3.OperationalError:
+        pass

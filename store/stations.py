@@ -1,8 +1,9 @@
 """Station names that travel with sync: the ``stations`` table holds one row per station (its ``id`` is
 the station id), so a take recorded elsewhere can say "Recorded on Booth 2". This station's row is
-written when the app starts (``publish_name``) and when the station is renamed (``rename``); a rename
-reaches the other stations at their next sync (the newest version of the row wins, as for any row).
-No Qt."""
+written whenever the station is opened (``open_station`` calls ``publish_name``: the app and every
+command-line command) if it is missing or out of date, and when the station is renamed (``rename``); a
+rename reaches the other stations at their next sync (the newest version of the row wins, as for any
+row). No Qt."""
 from __future__ import annotations
 
 from store.clock import now_iso
@@ -11,12 +12,24 @@ from store.db import Store
 META_NAME = "station_name"
 
 
+def _row(store: Store) -> tuple | None:
+    return store.db.execute("SELECT name, deleted FROM stations WHERE id=?", [store.station_id]).fetchone()
+
+
+def _carries(row: tuple | None, name: str) -> bool:
+    return row is not None and row[0] == name and not row[1]
+
+
 def publish_name(store: Store) -> bool:
-    """Make this station's row carry its current name. True if it was written (new or changed)."""
+    """Make this station's row carry its current name. True if it was written (new or changed).
+
+    Called on every open, so the usual case (the row is up to date) is two reads and no write lock."""
     name = store.station_name
+    if _carries(_row(store), name):
+        return False
     with store.transaction() as db:
-        row = db.execute("SELECT name, deleted FROM stations WHERE id=?", [store.station_id]).fetchone()
-        if row is not None and row[0] == name and not row[1]:
+        row = _row(store)                  # again, under the write lock
+        if _carries(row, name):
             return False
         now = now_iso()
         if row is None:
