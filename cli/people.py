@@ -26,8 +26,11 @@ def people_group() -> None:
 def read_pin(prompt: str, pin_file: Path | None, twice: bool = False) -> str:
     """A PIN from the first line of ``pin_file``, or asked hidden (twice for a new one)."""
     if pin_file is not None:
+        if not pin_file.is_file():              # /dev/zero or a FIFO would never end
+            raise click.ClickException(f"Cannot read a PIN from {pin_file}: not a regular file.")
         try:
-            lines = pin_file.read_text(encoding="utf-8").splitlines()
+            with open(pin_file, "rb") as handle:
+                lines = handle.read(4096).decode("utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
             raise click.ClickException(f"Cannot read a PIN from {pin_file}: {exc}") from exc
         return lines[0] if lines else ""

@@ -120,3 +120,14 @@ def test_a_station_without_certifier_pins_bootstraps_and_says_so(store):
     result = _run(store, "people", "add", "Eve", "--role", "certifier")
     assert result.exit_code == 0 and "No certifier has a PIN on this station yet" in result.output
     assert "set-pin" in result.output
+
+
+def test_a_pin_file_that_never_ends_is_refused(store, eve, tmp_path):
+    result = _run(store, "people", "set-pin", "Eve", "--pin-file", "/dev/zero",
+                  "--confirm-pin-file", _file(tmp_path, "e", EVE_PIN))
+    assert result.exit_code == 1 and "not a regular file" in result.output
+    huge = tmp_path / "huge"
+    huge.write_text(EVE_PIN + "x" * 10_000_000)                      # one very long line
+    refused = _run(store, "people", "set-pin", "Eve", "--pin-file", _file(tmp_path, "n", "918273"),
+                   "--confirm-pin-file", str(huge))
+    assert refused.exit_code == 1 and "Wrong PIN" in refused.output
