@@ -49,8 +49,17 @@ def mortal(obj) -> bool:
     return sys.getrefcount(obj) < 2**30    # immortals read as ~2**32 on 3.12/3.13, mortals far lower
 
 
-def counts(tracked: dict) -> dict:
+@pytest.fixture(autouse=True)
+def no_cyclic_gc():
+    """The cycle collector off while counting: it would free other tests' garbage (and the None it
+    holds) at random moments, and a collection per check costs seconds late in a full run."""
     gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
+
+
+def counts(tracked: dict) -> dict:
     return {name: sys.getrefcount(obj) for name, obj in tracked.items()}
 
 
@@ -194,17 +203,19 @@ def test_qpainter_calls_keep_reference_counts(qapp):
     tracked = {**tracked_immortals(), "colour": colour, "pen": pen, "brush": brush, "rect": rect, "image": image}
     painter = QPainter(image)
     before = counts(tracked)
-    for r in range(ROUNDS):
-        for _ in range(PER_ROUND):
-            painter.setPen(colour)
-            painter.setPen(pen)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(brush)
-            painter.setBrush(colour)
-            painter.drawRect(rect)
-            painter.fillRect(rect, colour)
-        check(before, tracked, f"QPainter after {(r + 1) * PER_ROUND} rounds of calls")
-    painter.end()
+    try:
+        for r in range(ROUNDS):
+            for _ in range(PER_ROUND):
+                painter.setPen(colour)
+                painter.setPen(pen)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(brush)
+                painter.setBrush(colour)
+                painter.drawRect(rect)
+                painter.fillRect(rect, colour)
+            check(before, tracked, f"QPainter after {(r + 1) * PER_ROUND} rounds of calls")
+    finally:
+        painter.end()                       # an image freed while a painter is active crashes Qt
 
 
 # -- signals from worker threads to main-thread slots ----------------------------------------------------
