@@ -153,6 +153,7 @@ def main() -> None:
     if xvfb is not None:
         xvfb.terminate()
         xvfb.wait()
+    (scratch / "samples.json").write_text(json.dumps({"samples": samples, "events": events}))
     report(args, events, samples, code, wall, recorded_takes(data_dir), stderr_path)
     if not args.keep and code == 0:
         import shutil
@@ -174,6 +175,12 @@ def report(args, events, samples, code, wall, takes, stderr_path) -> None:
     last = idle[-1] if idle else (running[-1] if running else None)
     peak = max((s["hwm_mb"] for s in samples), default=0.0)
     taking = [s for s in running if s["state"] not in ("", "idle")]
+    # growth while only the preview runs: consecutive idle samples with no take finished between them
+    # (separates the 25 fps paint and signal paths from what a take leaves behind)
+    pairs = [(a, b) for a, b in zip(running, running[1:]) if a["frames"] and a["state"] == b["state"] == "idle"
+             and a["takes"] == b["takes"] and a["t"] >= first["t"]] if first else []
+    idle_growth = sum(b["rss_mb"] - a["rss_mb"] for a, b in pairs)
+    idle_min = sum(b["t"] - a["t"] for a, b in pairs) / 60
     span_min = (last["t"] - first["t"]) / 60 if first and last and last is not first else 0.0
     growth = last["rss_mb"] - first["rss_mb"] if first and last else 0.0
     finished = [e for e in events if e["event"] == "take"]
@@ -192,6 +199,8 @@ def report(args, events, samples, code, wall, takes, stderr_path) -> None:
         ("RSS peak (VmHWM)", f"{peak:.1f} MB"),
         ("growth start -> end", f"{growth:+.1f} MB over {span_min:.1f} min = {growth / span_min:+.2f} MB/min"
          if span_min else "-"),
+        ("growth while only the preview ran", f"{idle_growth:+.1f} MB over {idle_min:.1f} min = "
+         f"{idle_growth / idle_min:+.2f} MB/min" if idle_min else "-"),
         ("threads start / end", f"{first['threads']} / {last['threads']}" if first and last else "-"),
         ("open files start / end", f"{first['fds']} / {last['fds']}" if first and last else "-"),
         ("preview frames shown (mean fps)", f"{frames} ({frames / preview_s:.1f}/s)" if preview_s else "-"),
