@@ -218,7 +218,9 @@ def load_vocabulary_file(path) -> list[VocabTerm]:
         text = f.read()
     name = str(path).lower()
     if name.endswith((".yaml", ".yml")) or re.search(r"^vocabulary\s*:", text, re.M):
+        from scoring.yaml_lines import check_bounds   # no alias bombs or deep nesting (#12)
         try:
+            check_bounds(text)
             data = yaml.safe_load(text)
         except yaml.YAMLError as e:
             raise ValueError(f"{path}: not valid YAML ({e})") from e

@@ -90,3 +90,16 @@ def test_a_fifo_or_a_huge_file_is_refused_before_reading(tmp_path):
         handle.truncate(6 * 1024 * 1024)
     with pytest.raises(KitError, match="larger than 5 MB"):
         read_kit_file(big)
+
+
+def test_a_vocabulary_file_for_transcribe_is_bounded_too(tmp_path):
+    from scoring.terms import load_vocabulary_file
+
+    bomb = tmp_path / "terms.yaml"
+    bomb.write_text(_laughs("vocabulary: *i\n"), encoding="utf-8")
+    with pytest.raises(ValueError, match="more than 100,000 values"):
+        load_vocabulary_file(bomb)
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("vocabulary: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="nested more than 50"):
+        load_vocabulary_file(deep)
