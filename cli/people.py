@@ -46,8 +46,8 @@ def find(people: PeopleRepo, key: str) -> Person:
 
 def confirm_options(command):
     command = click.option("--confirm-pin-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                           default=None, help="Read the confirming certifier's PIN from this file's first "
-                           "line instead of asking (for scripts).")(command)
+                           default=None, help="Read the confirming PIN (set-pin: the current PIN, or that of "
+                           "--confirm-by) from this file's first line instead of asking (for scripts).")(command)
     return click.option("--confirm-by", default=None, metavar="NAME",
                         help="A certifier with a PIN on this station who confirms with their PIN.")(command)
 
