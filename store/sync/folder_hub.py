@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 from store.sync.errors import HubUnreachable, os_error
-from store.sync.hub import CHUNK, ByteProgress, HashingWriter, Hub, MediaMismatch, media_name
+from store.sync.hub import CHUNK, BlobTooLarge, ByteProgress, HashingWriter, Hub, MediaMismatch, media_name
 
 TMP = ".tmp"
 BIG = 1 << 20      # media at least this big are fsynced as they are written; smaller ones together
@@ -108,10 +108,16 @@ class FolderHub(Hub):
             raise os_error(exc, f"listing {base}") from exc
         return sorted(out)
 
-    def get(self, name: str) -> bytes:
+    def get(self, name: str, max_bytes: int | None = None) -> bytes:
         self._check_root()
         try:
-            return self._path(name).read_bytes()
+            with open(self._path(name), "rb") as fh:
+                if max_bytes is not None:
+                    size = os.fstat(fh.fileno()).st_size
+                    if size > max_bytes:
+                        raise BlobTooLarge(name, size)
+                    return fh.read(max_bytes + 1)
+                return fh.read()
         except FileNotFoundError:
             raise
         except OSError as exc:

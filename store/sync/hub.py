@@ -23,6 +23,14 @@ class MediaMismatch(Exception):
     """The bytes moved do not hash to what the record says (truncated or damaged file)."""
 
 
+class BlobTooLarge(Exception):
+    """A blob bigger than the reader's limit (never read into memory)."""
+
+    def __init__(self, name: str, size: int):
+        super().__init__(f"{name} is {size} bytes")
+        self.size = size
+
+
 class Hub:
     """Base class of hubs. Names use '/' whatever the platform."""
 
@@ -35,8 +43,9 @@ class Hub:
     def list(self, prefix: str) -> list[str]:
         raise NotImplementedError
 
-    def get(self, name: str) -> bytes:
-        """The blob's bytes; FileNotFoundError when it is not there."""
+    def get(self, name: str, max_bytes: int | None = None) -> bytes:
+        """The blob's bytes; FileNotFoundError when it is not there; BlobTooLarge (nothing read) when
+        it is bigger than ``max_bytes``."""
         raise NotImplementedError
 
     def put_if_absent(self, name: str, data: bytes) -> bool:

@@ -19,7 +19,8 @@ import hashlib
 from pathlib import Path
 
 from store.sync.errors import HubError, HubUnreachable, SyncError
-from store.sync.hub import CHUNK, ByteProgress, HashingWriter, Hub, MediaMismatch, file_sha256, media_name
+from store.sync.hub import (CHUNK, BlobTooLarge, ByteProgress, HashingWriter, Hub, MediaMismatch, file_sha256,
+                            media_name)
 
 
 def _boto():
@@ -92,9 +93,15 @@ class S3Hub(Hub):
         self._call("listing", walk)
         return sorted(out)
 
-    def get(self, name: str) -> bytes:
+    def get(self, name: str, max_bytes: int | None = None) -> bytes:
         response = self._call(f"reading {name}", self.client.get_object, Bucket=self.bucket,
                               Key=self._key(name))
+        if max_bytes is not None:
+            size = int(response.get("ContentLength") or 0)
+            if size > max_bytes:
+                response["Body"].close()
+                raise BlobTooLarge(name, size)
+            return self._call(f"reading {name}", response["Body"].read, max_bytes + 1)
         return self._call(f"reading {name}", response["Body"].read)
 
     def exists(self, name: str) -> bool:
