@@ -125,6 +125,12 @@ def sync_status(obj) -> None:
     click.echo(st.summary().capitalize())
     if st.last_error:
         click.echo(f"Last problem: {st.last_error}")
+    for gap in st.gaps:
+        click.echo(f"Missing batches: {gap}")
+    signing = store.get_meta("sync.signing_key")
+    if signing:
+        from store.sync.station_keys import StationSigner, fingerprint  # noqa: PLC0415
+        click.echo(f"Station key fingerprint: {fingerprint(StationSigner(signing).public_hex)}")
 
 
 @sync_group.command("fetch-media")

@@ -24,7 +24,8 @@ from store.people import PeopleRepo
 from store.recordings import RecordingRepo
 from store.sync import SyncCancelled, Syncer, status
 from store.sync.tables import synced_tables
-from test_sync_support import HubFactory, add_take, logical_state, moto_server, new_station, team_key  # noqa: F401
+from test_sync_support import (STATION_LOCAL, HubFactory, add_take, logical_state, moto_server,  # noqa: F401
+                               new_station, team_key)
 
 N_STATIONS = 3
 CLOCK_USERS = (store.db, store.people, store.recordings, store.sync.apply, store.sync.engine)
@@ -193,7 +194,7 @@ def check_scenario(kind: str, endpoint: str | None, plan, offsets) -> None:
         expected = {t: {} for t in synced_tables(stations[0].db.conn)}
         for (tbl, rid), (_, row) in latest.items():
             if row is not None:
-                expected[tbl][rid] = row
+                expected[tbl][rid] = {k: v for k, v in row.items() if k not in STATION_LOCAL}
         assert states[0] == expected
         check_losers_kept(factory, stations, oracle, latest)
         for s in stations:
@@ -211,7 +212,8 @@ def check_losers_kept(factory, stations, oracle, latest) -> None:
     from store.sync.apply import BOOKKEEPING
 
     def content(row):
-        return None if row is None else {k: v for k, v in row.items() if k not in BOOKKEEPING}
+        return None if row is None else {k: v for k, v in row.items()
+                                          if k not in BOOKKEEPING and k not in STATION_LOCAL}
 
     for name in batchfmt_names(factory):
         for rec in batchfmt.decode(factory.read(name), team_key()).records:

@@ -55,6 +55,10 @@ def add_person(store, name: str, role: str = "rep") -> str:
     return fields["id"]
 
 
+# where a take's file is, and a PIN hash, are each station's own (issue #12): not compared
+STATION_LOCAL = frozenset({"media_path", "pin_hash"})
+
+
 def logical_state(store) -> dict:
     """Every synced table's rows, by id (what must be identical on every station)."""
     conn = store.db.conn
@@ -62,7 +66,7 @@ def logical_state(store) -> dict:
     for table in synced_tables(conn):
         cur = conn.execute(f'SELECT * FROM "{table}" ORDER BY id')
         names = [d[0] for d in cur.description]
-        out[table] = {r[0]: dict(zip(names, r)) for r in cur.fetchall()}
+        out[table] = {r[0]: {k: v for k, v in zip(names, r) if k not in STATION_LOCAL} for r in cur.fetchall()}
     return out
 
 

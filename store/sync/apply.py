@@ -5,6 +5,11 @@ the station holds replaces it (the replaced version goes to ``sync_history``); a
 straight to history; the same version is a no-op — so applying a batch twice changes nothing.
 Deletions are versions too (tombstones): they remove the row, and an older version arriving later
 cannot bring it back.
+
+Columns that are the station's own are never taken from a record (issue #12): ``tables.LOCAL_COLUMNS``
+(a PIN hash from an older station) are dropped before anything — row, history — is written, and a
+take's ``media_path`` is derived here (media/sync/<sha256><suffix>), or kept when the station already
+holds the row with the same media: a batch never chooses where a file is on this station.
 """
 from __future__ import annotations
 
@@ -14,6 +19,8 @@ from dataclasses import dataclass, field
 
 from store.clock import now_iso
 from store.sync.batch import Record
+from store.sync.media import MEDIA_COLUMN, sync_media_relpath
+from store.sync.tables import outgoing_row
 
 
 # columns that say when and where a version was made, not what it holds
@@ -44,9 +51,22 @@ def _json(row: dict | None) -> str | None:
 
 
 def _history(conn, table, rid, version, op, row, reason) -> None:
+    row = outgoing_row(table, row)
     conn.execute("INSERT OR IGNORE INTO sync_history(tbl, id, clock, station, op, row, reason, recorded_at) "
                  "VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
                  [table, rid, version[0], version[1], op, _json(row), reason, now_iso()])
+
+
+def local_row(rec_table: str, row: dict, cols: list[str], held: dict | None) -> dict:
+    """The columns of a received row this station takes, with its own media path."""
+    row = outgoing_row(rec_table, {k: v for k, v in row.items() if k in cols})
+    if "media_path" in cols:
+        sha = row.get(MEDIA_COLUMN) if MEDIA_COLUMN in row else (held or {}).get(MEDIA_COLUMN)
+        if held is not None and held.get(MEDIA_COLUMN) == sha:
+            row.pop("media_path", None)             # the file this station already has for it
+        else:
+            row["media_path"] = sync_media_relpath(sha, row.get("media_path"))
+    return row
 
 
 def apply_records(conn: sqlite3.Connection, records: list[Record], tables: dict[str, list[str]],
@@ -58,11 +78,11 @@ def apply_records(conn: sqlite3.Connection, records: list[Record], tables: dict[
         q = f'"{rec.table}"'
         cur = conn.execute(f"SELECT * FROM {q} WHERE id=?", [rec.id])
         found = cur.fetchone()
-        local_row = dict(zip([d[0] for d in cur.description], found)) if found else None
+        local_row_now = dict(zip([d[0] for d in cur.description], found)) if found else None
         held = conn.execute("SELECT clock, station FROM sync_versions WHERE tbl=? AND id=?",
                             [rec.table, rec.id]).fetchone()
-        if held is None and local_row is not None:
-            held = (local_row.get("clock") or 0, local_row.get("station_id") or "")
+        if held is None and local_row_now is not None:
+            held = (local_row_now.get("clock") or 0, local_row_now.get("station_id") or "")
         held = tuple(held) if held is not None else None
         if held == rec.version:
             stats.same += 1
@@ -78,19 +98,19 @@ def apply_records(conn: sqlite3.Connection, records: list[Record], tables: dict[
         try:
             conn.execute("SAVEPOINT sync_rec")
             if rec.op == "delete":
-                if local_row is not None:
+                if local_row_now is not None:
                     conn.execute(f"DELETE FROM {q} WHERE id=?", [rec.id])
                     stats.deleted += 1
             else:
-                row = {k: v for k, v in (rec.row or {}).items() if k in cols}
+                row = local_row(rec.table, rec.row or {}, cols, local_row_now)
                 row["id"] = rec.id
-                if local_row is None:
+                if local_row_now is None:
                     names = list(row)
                     conn.execute(f"INSERT INTO {q} ({', '.join(f'{chr(34)}{n}{chr(34)}' for n in names)}) "
                                  f"VALUES ({', '.join('?' * len(names))})", [row[n] for n in names])
                     stats.inserted += 1
                 else:
-                    names = [n for n in row if n != "id" and row[n] != local_row.get(n)]
+                    names = [n for n in row if n != "id" and row[n] != local_row_now.get(n)]
                     if names:
                         conn.execute(f"UPDATE {q} SET {', '.join(f'{chr(34)}{n}{chr(34)}=?' for n in names)} "
                                      f"WHERE id=?", [row[n] for n in names] + [rec.id])
@@ -106,10 +126,10 @@ def apply_records(conn: sqlite3.Connection, records: list[Record], tables: dict[
             stats.refused.append(f"{rec.table} {rec.id}: {exc}")
             continue
         conn.execute("RELEASE sync_rec")
-        if not same_content and (rec.op == "upsert" or local_row is not None):
+        if not same_content and (rec.op == "upsert" or local_row_now is not None):
             stats.changed_by_table[rec.table] = stats.changed_by_table.get(rec.table, 0) + 1
-        if held is not None and local_row is not None and not same_content:
-            _history(conn, rec.table, rec.id, held, "upsert", local_row, "replaced by a newer version")
+        if held is not None and local_row_now is not None and not same_content:
+            _history(conn, rec.table, rec.id, held, "upsert", local_row_now, "replaced by a newer version")
         conn.execute("INSERT OR REPLACE INTO sync_versions(tbl, id, clock, station) VALUES(?, ?, ?, ?)",
                      [rec.table, rec.id, rec.clock, rec.station])
         # a local change not yet sent that this newer version replaces is not sent any more

@@ -17,16 +17,17 @@ from typing import Callable
 from store.clock import now_iso
 from store.db import Store
 from store.sync import batch as batchfmt
-from store.sync.apply import apply_records
 from store.sync.errors import DiskFull, KeyMismatch, SyncCancelled, SyncError, os_error
-from store.sync.hub import HUB_FILE, Hub
+from store.sync.hub import HUB_FILE, BlobTooLarge, Hub
 from store.sync.keys import TeamKey
-from store.sync.media import MEDIA_COLUMN, has_local_media, local_media_path
-from store.sync.plan import MAX_RECORDS, BatchRef, Pending, plan_pull, plan_push
+from store.sync.media import MEDIA_COLUMN, has_local_media, local_media_path, repair_media_paths
+from store.sync.plan import MAX_RECORDS, Pending, plan_push
+from store.sync.receive import SETTLED, Receiver
 from store.sync.report import Progress, SyncReport
 from store.sync.transfer import MediaTransfer
 from store.sync.state import get_state, set_state
-from store.sync.tables import ensure_tracking, synced_tables
+from store.sync.station_keys import get_pin, load_signer
+from store.sync.tables import ensure_tracking, outgoing_row, synced_tables
 
 KILL_ENV = "ROLECALL_SYNC_KILL_AT"
 STAGES = ("after_media_upload", "after_batch_publish", "before_mark_applied")
@@ -48,7 +49,7 @@ def _lock_fd(fd: int) -> None:
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
-class Syncer(MediaTransfer):
+class Syncer(MediaTransfer, Receiver):
     """One sync of one station with one hub. ``progress(Progress)`` is called often; ``cancel()``
     returning True stops at the next safe point (SyncCancelled)."""
 
@@ -65,6 +66,7 @@ class Syncer(MediaTransfer):
         self._cancelled = False
         self._resend_upto: int | None = None
         self._bad: dict[str, str] = {}
+        self._skips = 0
 
     # -- control -----------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -121,7 +123,9 @@ class Syncer(MediaTransfer):
             self._check_hub()
             with self.store.transaction() as db:
                 ensure_tracking(db.conn)
+                repair_media_paths(db.conn)
             self.tables = synced_tables(self.conn)
+            self.signer = load_signer(self.store)
             self._adopt_own_batches()
             if push:
                 self.push()
@@ -153,11 +157,13 @@ class Syncer(MediaTransfer):
         import json  # noqa: PLC0415
         marker = {"format": "rolecall-hub/1", "key_id": self.key.key_id}
         try:
-            found = json.loads(self.hub.get(HUB_FILE))
+            found = json.loads(self.hub.get(HUB_FILE, max_bytes=1 << 16))
         except FileNotFoundError:
             self.hub.put_if_absent(HUB_FILE, json.dumps(marker).encode())
-            found = json.loads(self.hub.get(HUB_FILE))
-        except ValueError:
+            found = json.loads(self.hub.get(HUB_FILE, max_bytes=1 << 16))
+        except (ValueError, BlobTooLarge):
+            found = None
+        if not isinstance(found, dict):
             found = {}
             self.report.warnings.append(f"The hub's {HUB_FILE} is unreadable; checking each batch's key.")
         if found and found.get("key_id") != self.key.key_id:
@@ -189,7 +195,7 @@ class Syncer(MediaTransfer):
                     rows[(tbl, row["id"])] = row
         out = []
         for tbl, rid, clock, op, vclock, vstation in entries:
-            row = rows.get((tbl, rid))
+            row = outgoing_row(tbl, rows.get((tbl, rid)))
             version = (vclock, vstation) if vclock is not None else None
             out.append(Pending(tbl, rid, clock, op, version, row,
                                row.get(MEDIA_COLUMN) if row else None,
@@ -234,8 +240,11 @@ class Syncer(MediaTransfer):
         for number, batch in enumerate(plan.batches):
             self._check_cancel()
             self._emit("send", number, total, 0, 0)
-            data = batchfmt.encode(batch, self.key)
+            batch.station_name = self.store.station_name
+            data = batchfmt.encode(batch, self.key, self.signer)
             if not self.hub.put_if_absent(batch.name, data):
+                if self._taken_by_someone_else(batch.name):
+                    return self.push()              # numbered again, past the forged name
                 raise SyncError(f"The hub already has {batch.name}; another sync of this station ran at "
                                 "the same time. Sync again.")
             checkpoint("after_batch_publish")
@@ -243,6 +252,8 @@ class Syncer(MediaTransfer):
                 db.conn.executemany("DELETE FROM sync_outbox WHERE tbl=? AND id=? AND clock=?",
                                     [(r.table, r.id, r.clock) for r in batch.records])
                 set_state(db.conn, "next_seq", str(batch.seq + 1))
+                if batch.resend:
+                    set_state(db.conn, SETTLED + batch.station, str(batch.resend[1]))
                 db.conn.execute("INSERT OR IGNORE INTO sync_applied(batch, station, seq, records, applied_at) "
                                 "VALUES(?, ?, ?, ?, ?)", [batch.name, batch.station, batch.seq,
                                                           len(batch.records), now_iso()])
@@ -253,93 +264,23 @@ class Syncer(MediaTransfer):
             self.report.sent_bytes += len(data)
         self._emit("send", total, total, 0, 0)
 
-    # -- pull ----------------------------------------------------------------------------------------
-    def _applied(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT batch FROM sync_applied")}
-
-    def _adopt_own_batches(self) -> None:
-        """Our own batches on the hub that we have not recorded (we died right after publishing, or
-        this database was restored from a backup): apply them and move our sequence past them."""
-        mine = [n for n in self.hub.list(f"{batchfmt.BATCH_PREFIX}{self.store.station_id}/")
-                if batchfmt.parse_name(n)]
-        if not mine:
-            return
-        top = max(batchfmt.parse_name(n)[1] for n in mine)
-        plan = plan_pull(mine, self._applied())
-        for ref in plan.to_apply:
-            self._receive(ref)
-        if top >= self._next_seq():
-            with self.store.transaction() as db:
-                set_state(db.conn, "next_seq", str(top + 1))
-
-    def pull(self, limit: int | None = None) -> None:
-        listing = self.hub.list(batchfmt.BATCH_PREFIX)
-        plan = plan_pull(listing, self._applied(), limit=limit)
-        for stray in plan.strays:
-            self.report.warnings.append(f"Ignored a stray file on the hub: {stray} (a copy made by a "
-                                        "file-sync tool, or not Rolecall's).")
-        total = len(plan.to_apply)
+    def _taken_by_someone_else(self, name: str) -> bool:
+        """Our next batch name is taken on the hub by a batch that is not ours (someone with the team
+        key published under our id): report it and move our numbering past it (at most 20 times a
+        sync). A batch of ours there means another sync of this station ran: not skipped."""
         try:
-            for number, ref in enumerate(plan.to_apply):
-                self._check_cancel()
-                self._emit("receive", number, total, 0, 0)
-                self._receive(ref)
-            self._emit("receive", total, total, 0, 0)
-        finally:
-            # a bad batch is reported unless a resend applied in this pull made it moot
-            applied = self._applied() if self._bad else set()
-            self.report.problems.extend(msg for name, msg in self._bad.items() if name not in applied)
-            self._bad.clear()
-
-    def _receive(self, ref: BatchRef) -> None:
-        try:
-            data = self.hub.get(ref.name)
-        except FileNotFoundError:
-            return
-        try:
-            batch = batchfmt.decode(data, self.key, expect=(ref.station, ref.seq))
-        except batchfmt.BadBatch as exc:
-            self._bad[ref.name] = f"Not applied: {ref.name} is {exc}."
-            return
-        unknown = sorted({r.table for r in batch.records} - set(self.tables))
-        if unknown:
-            self.report.problems.append(f"Not applied: {ref.name} holds {', '.join(unknown)}, which this "
-                                        "version of Rolecall does not know. Update Rolecall on this station.")
-            return
-        conn = self.conn
-        conn.execute("PRAGMA foreign_keys=OFF")   # rows may arrive before what they refer to
-        try:
-            with self.store.transaction() as db:
-                set_state(db.conn, "applying", "1")
-                stats = apply_records(db.conn, batch.records, self.tables, self.store.station_id)
-                if stats.max_clock:
-                    self.store.observe_clock(stats.max_clock)
-                checkpoint("before_mark_applied")
-                db.conn.execute("INSERT INTO sync_applied(batch, station, seq, records, applied_at) "
-                                "VALUES(?, ?, ?, ?, ?)", [ref.name, ref.station, ref.seq,
-                                                          len(batch.records), now_iso()])
-                if batch.resend:
-                    self._settle_resend(db.conn, batch)
-                db.conn.execute("DELETE FROM sync_state WHERE key='applying'")
-        finally:
-            conn.execute("PRAGMA foreign_keys=ON")
-        if ref.station != self.store.station_id:
-            self.report.received_batches += 1
-            self.report.received_records += stats.changed
-            for table, n in stats.changed_by_table.items():
-                self.report.received_by_table[table] = self.report.received_by_table.get(table, 0) + n
-        for refusal in stats.refused[:5]:
-            self.report.problems.append(f"Not applied here (kept in sync history): {refusal}")
-
-    def _settle_resend(self, conn, batch) -> None:
-        """All batches of a resend are here: the station's older batches (damaged or not) hold nothing
-        we lack any more; remember them as applied so they are not reported again."""
-        first, upto = batch.resend
-        applied = {r[0] for r in conn.execute("SELECT batch FROM sync_applied WHERE station=?",
-                                              [batch.station])}
-        if any(batchfmt.batch_name(batch.station, seq) not in applied for seq in range(first, batch.seq)):
-            return                      # part of the resend is missing here: keep reporting
-        conn.executemany("INSERT OR IGNORE INTO sync_applied(batch, station, seq, records, applied_at) "
-                         "VALUES(?, ?, ?, 0, ?)",
-                         [(batchfmt.batch_name(batch.station, seq), batch.station, seq, now_iso())
-                          for seq in range(1, upto + 1)])
+            found = batchfmt.decode(self.hub.get(name, max_bytes=batchfmt.MAX_BATCH_BYTES), self.key)
+            pin = get_pin(self.conn, self.store.station_id)
+            ours = found.station_key == self.signer.public_hex or (
+                found.station_key is None and pin is not None and found.seq < pin.first_seq)
+        except (batchfmt.BadBatch, BlobTooLarge, FileNotFoundError):
+            ours = False
+        if ours or self._skips >= 20:
+            return False
+        self._skips += 1
+        seq = batchfmt.parse_name(name)[1]
+        self.report.problems.append(f"{name} on the hub is not this station's: someone with the team key "
+                                    "is publishing as this station. This station numbered its batch past it.")
+        with self.store.transaction() as db:
+            set_state(db.conn, "next_seq", str(seq + 1))
+        return True

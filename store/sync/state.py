@@ -1,7 +1,8 @@
 """Sync's local bookkeeping: sequence numbers, last sync, pending count (reads are cheap)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 from store.db import Store
 from store.sync.tables import ensure_tracking, pending_count, tracking_work
@@ -21,6 +22,7 @@ class SyncStatus:
     pending: int
     last_sync: str | None
     last_error: str | None
+    gaps: list[str] = field(default_factory=list)     # batches missing from the hub, as last seen
 
     def summary(self) -> str:
         from store.clock import parse_iso  # noqa: PLC0415
@@ -41,5 +43,9 @@ def status(store: Store) -> SyncStatus:
     if tracking_work(db.conn):
         with store.transaction() as tx:
             ensure_tracking(tx.conn)
+    try:
+        found = json.loads(get_state(db.conn, "gaps", "[]") or "[]")
+    except ValueError:
+        found = []
     return SyncStatus(pending_count(db.conn), get_state(db.conn, "last_sync"),
-                      get_state(db.conn, "last_error"))
+                      get_state(db.conn, "last_error"), [str(g) for g in found] if isinstance(found, list) else [])

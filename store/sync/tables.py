@@ -16,6 +16,19 @@ import hashlib
 import sqlite3
 
 LOCAL_TABLES = frozenset({"station", "transcription_jobs"})
+# columns of synced tables that never leave the station and are never taken from a batch (issue #12):
+# a certifier's PIN hash (station-local since #12; older stations still send theirs). Left out of a
+# batch rather than sent empty, so an older station receiving the row keeps its own hash. (A take's
+# ``media_path`` is sent, for older stations, but never taken: apply.py derives it here.)
+LOCAL_COLUMNS = {"people": frozenset({"pin_hash"})}
+
+
+def outgoing_row(table: str, row: dict | None) -> dict | None:
+    """A row as it may leave the station: without the columns that never do."""
+    drop = LOCAL_COLUMNS.get(table)
+    if row is None or not drop:
+        return row
+    return {k: v for k, v in row.items() if k not in drop}
 REQUIRED = ("id", "station_id", "clock")
 TRIGGER_PREFIX = "sync_trk_"
 
