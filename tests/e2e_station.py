@@ -10,6 +10,7 @@
     python tests/e2e_station.py --data-dir D sign-off --certifier NAME --pin-file F --rep NAME
                                                --program SLUG [--decision certified] [--reason SLUG=TEXT ...]
     python tests/e2e_station.py --data-dir D state
+    python tests/e2e_station.py --data-dir D media
 
 Each command opens the station as the app does (store.station.open_station), calls the same store
 services the pages call (ReviewQueries, ScoreRepo, ensure_media, CertificationRepo) and prints JSON on
@@ -34,6 +35,7 @@ from store.review_queries import ReviewFilter, ReviewQueries  # noqa: E402
 from store.scores import CriterionScore, ScorecardDraft, ScoreRepo, ScoringError, TimedComment  # noqa: E402
 from store.station import open_station  # noqa: E402
 from store.sync import SyncError, ensure_media  # noqa: E402
+from store.sync.media import has_local_media, local_media_path  # noqa: E402
 from store.sync.tables import synced_tables  # noqa: E402
 
 
@@ -182,6 +184,19 @@ def state(store, _args) -> dict:
     return out
 
 
+def media(store, _args) -> dict:
+    """Every take whose video is on this station (where sync says it lives): its path and sha256."""
+    cur = store.db.execute("SELECT * FROM recordings WHERE deleted = 0")
+    names = [d[0] for d in cur.description]
+    out = {}
+    for found in cur.fetchall():
+        row = dict(zip(names, found))
+        if has_local_media(store, row):
+            path = local_media_path(store, row)
+            out[row["id"]] = {"path": str(path), "sha256": sha256(path)}
+    return out
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data-dir", required=True, type=Path)
@@ -210,11 +225,12 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--decision", default="certified")
     c.add_argument("--reason", action="append", default=[], metavar="SLUG=TEXT")
     sub.add_parser("state")
+    sub.add_parser("media")
     return p
 
 
 COMMANDS = {"review-list": review_list, "fetch-take": fetch_take, "score": score, "coach": coach,
-            "readiness": readiness, "sign-off": sign_off, "state": state}
+            "readiness": readiness, "sign-off": sign_off, "state": state, "media": media}
 
 
 def main(argv: list[str] | None = None) -> int:
