@@ -13,7 +13,8 @@ services, headless).
 
 Then every station syncs twice more: all four hold the same people (ids and names), the same rows
 in every synced table, nothing twice, and a sync with nothing new sends, receives and writes nothing.
-Model-free: nothing is transcribed (the queued jobs just wait).
+Model-free: nothing is transcribed (the queued jobs just wait). Run time per hub:
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/test_e2e_stations.py -q --durations=6
 """
 from __future__ import annotations
 
