@@ -151,7 +151,7 @@ def read_header(data: bytes, limit: int | None = None) -> tuple[dict, bytes]:
     head, sep, body = raw.partition(b"\n")
     try:
         header = json.loads(head)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise BadBatch("damaged", "damaged header") from exc
     if not sep or not isinstance(header, dict) or header.get("format") != FORMAT:
         raise BadBatch("damaged", "not a Rolecall batch (or a newer format)")
@@ -186,8 +186,8 @@ def decode(data: bytes, key: TeamKey, expect: tuple[str, int] | None = None) -> 
         records = [Record.from_json(r) for r in raw_records]
     except validate.Invalid as exc:
         raise BadBatch("invalid", f"refused: {exc}") from exc
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise BadBatch("damaged", f"unreadable records ({exc})") from exc
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise BadBatch("damaged", f"unreadable records ({str(exc)[:200]})") from exc
     resend = header.get("resend")
     name = header.get("station_name")
     return Batch(header["station"], header["seq"], records, list(header.get("media", [])),

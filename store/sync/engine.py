@@ -229,7 +229,10 @@ class Syncer(MediaTransfer, Receiver):
                                  hub_media=hub_media, table_order=order, max_records=self.max_records,
                                  created_at=now_iso())
                 plan.uploads = []
-        self.report.deferred = len(plan.deferred)
+        too_big = [p for p, why in plan.deferred if "too large" in why]
+        self.report.deferred = len(plan.deferred) - len(too_big)
+        self.report.problems.extend(f"Not sent: {p.table} {p.id} is too large to send in a batch."
+                                    for p in too_big[:5])
         with self.store.transaction() as db:
             for p in plan.drop:
                 db.conn.execute("DELETE FROM sync_outbox WHERE tbl=? AND id=? AND clock=?",

@@ -13,12 +13,13 @@ import errno
 import hashlib
 import mmap
 import os
+import stat
 import sys
 import threading
 import uuid
 from pathlib import Path
 
-from store.sync.errors import HubUnreachable, os_error
+from store.sync.errors import HubError, HubUnreachable, os_error
 from store.sync.hub import CHUNK, BlobTooLarge, ByteProgress, HashingWriter, Hub, MediaMismatch, media_name
 
 TMP = ".tmp"
@@ -103,7 +104,8 @@ class FolderHub(Hub):
             for dirpath, dirnames, filenames in os.walk(base):
                 dirnames[:] = [d for d in dirnames if d != TMP]
                 rel = Path(dirpath).relative_to(self.root).as_posix()
-                out.extend(f"{rel}/{f}" for f in filenames)
+                # regular files only: a FIFO or device someone left there would block or never end
+                out.extend(f"{rel}/{f}" for f in filenames if os.path.isfile(os.path.join(dirpath, f)))
         except OSError as exc:
             raise os_error(exc, f"listing {base}") from exc
         return sorted(out)
@@ -111,7 +113,10 @@ class FolderHub(Hub):
     def get(self, name: str, max_bytes: int | None = None) -> bytes:
         self._check_root()
         try:
-            with open(self._path(name), "rb") as fh:
+            fd = os.open(self._path(name), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with open(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    raise HubError(f"{name} on the hub {self.root} is not a regular file; remove it.")
                 if max_bytes is not None:
                     size = os.fstat(fh.fileno()).st_size
                     if size > max_bytes:
@@ -209,7 +214,11 @@ class FolderHub(Hub):
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(dest.name + ".sync-part")
         try:
-            with open(src_path, "rb") as src, open(tmp, "wb") as dst:
+            fd = os.open(src_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise MediaMismatch(f"the hub's media {sha256[:12]}… is not a regular file")
+            with open(fd, "rb") as src, open(tmp, "wb") as dst:
                 writer = HashingWriter(dst, progress)
                 while chunk := src.read(CHUNK * 4):
                     writer.write(chunk)

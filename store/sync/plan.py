@@ -10,6 +10,17 @@ from dataclasses import dataclass, field
 from store.sync.batch import BATCH_PREFIX, Batch, Record, parse_name
 
 MAX_RECORDS = 5000
+# a batch is closed once its rows reach about this much JSON, so no batch a station writes comes near
+# what receivers unpack (batch.MAX_BATCH_BYTES, 64 MB; issue #12)
+MAX_BATCH_ROW_BYTES = 16 << 20
+
+
+def row_bytes(row: dict | None) -> int:
+    """A cheap upper-ish estimate of a row's JSON size (bytes travel as base64)."""
+    if not row:
+        return 64
+    return 64 + sum(len(k) + 8 + (len(v) * 4 // 3 + 16 if isinstance(v, (bytes, bytearray)) else len(str(v)) * 2)
+                    for k, v in row.items())
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,7 @@ class PushPlan:
 def plan_push(pending: list[Pending], local_station: str, next_seq: int, *,
               local_media: dict[str, tuple[str, int]], hub_media: dict[str, int | None],
               table_order: list[str] | None = None, max_records: int = MAX_RECORDS,
-              created_at: str = "") -> PushPlan:
+              created_at: str = "", max_bytes: int = MAX_BATCH_ROW_BYTES) -> PushPlan:
     """``local_media``: sha -> (path, size) of files present here with the expected size;
     ``hub_media``: sha -> size on the hub (None: absent). Records whose media is on neither side are
     deferred (a batch never references media the hub does not hold)."""
@@ -77,12 +88,27 @@ def plan_push(pending: list[Pending], local_station: str, next_seq: int, *,
                                 p.row if p.op == "upsert" else None)))
     ready.sort(key=lambda pr: (order.get(pr[0].table, len(order)), pr[0].clock, pr[0].table, pr[0].id))
     plan.uploads = sorted(uploads.values(), key=lambda u: u.sha256)
-    for start in range(0, len(ready), max_records):
-        chunk = ready[start:start + max_records]
-        media = sorted({p.media_sha256 for p, r in chunk if p.media_sha256 and r.op == "upsert"})
-        plan.batches.append(Batch(local_station, next_seq + len(plan.batches), [r for _, r in chunk],
-                                  media, created_at))
+    chunk: list[tuple[Pending, Record]] = []
+    size = 0
+    for pr in ready:
+        n = row_bytes(pr[1].row)
+        if n > 3 * max_bytes:
+            plan.deferred.append((pr[0], "it is too large to send in a batch"))
+            continue
+        if chunk and (len(chunk) >= max_records or size + n > max_bytes):
+            _close(plan, chunk, local_station, next_seq, created_at)
+            chunk, size = [], 0
+        chunk.append(pr)
+        size += n
+    if chunk:
+        _close(plan, chunk, local_station, next_seq, created_at)
     return plan
+
+
+def _close(plan: PushPlan, chunk, local_station: str, next_seq: int, created_at: str) -> None:
+    media = sorted({p.media_sha256 for p, r in chunk if p.media_sha256 and r.op == "upsert"})
+    plan.batches.append(Batch(local_station, next_seq + len(plan.batches), [r for _, r in chunk],
+                              media, created_at))
 
 
 @dataclass(frozen=True)

@@ -159,5 +159,6 @@ class Receiver:
             if missing:
                 found.append(gaps.gap_message(station, names.get(station, ""), missing))
         self.report.problems.extend(found)
-        with self.store.transaction() as db:
-            set_state(db.conn, "gaps", json.dumps(found))
+        if json.dumps(found) != get_state(self.conn, "gaps", "[]"):
+            with self.store.transaction() as db:
+                set_state(db.conn, "gaps", json.dumps(found))

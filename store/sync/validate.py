@@ -17,6 +17,7 @@ import re
 MAX_CLOCK = 2**53 - 1
 MAX_SEQ = 9_999_999_999            # batch names carry 10 digits
 MAX_ID = 200
+MAX_RECORDS = 100_000              # stations write at most 5,000 per batch (plan.MAX_RECORDS)
 INT64 = (-2**63, 2**63 - 1)
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 OPS = ("upsert", "delete")
@@ -39,7 +40,7 @@ def check_header(header: dict) -> None:
         raise Invalid("its header names no station")
     if not _count(header.get("seq"), 1, MAX_SEQ):
         raise Invalid("its sequence number is out of range")
-    if not _count(header.get("records"), 0, 10**7) or not _count(header.get("body_size"), 0, 2**40):
+    if not _count(header.get("records"), 0, MAX_RECORDS) or not _count(header.get("body_size"), 0, 2**40):
         raise Invalid("its record count or size is not a number")
     media = header.get("media", [])
     if not isinstance(media, list) or not all(is_sha256(m) for m in media):
