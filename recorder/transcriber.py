@@ -29,7 +29,7 @@ import numpy as np
 
 from recorder.audio_decode import SAMPLE_RATE, DecodedAudio, decode_audio
 from recorder.transcript_filters import SegmentFilter, split_sentences
-from recorder.transcript_repair import GapRepair
+from recorder.transcript_repair import GapRepair, speech_seconds
 from recorder.transcript_types import Segment, Transcript, TranscriptInfo, Word
 
 MODEL_FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt")
@@ -188,6 +188,13 @@ class Transcriber:
         samples = audio.samples[int(offset * audio.sample_rate):] if offset else audio.samples
         if len(samples) < 0.05 * audio.sample_rate:
             return
+        sr = audio.sample_rate
+
+        def has_speech(start: float, end: float) -> bool:  # Silero VAD on the segment's audio only
+            s = speech_seconds(samples, start - offset - 0.3, end - offset + 0.3, sr)
+            return s >= min(0.3, 0.5 * max(0.0, end - start))
+
+        flt.has_speech = has_speech
         kwargs = self.model_kwargs(vocabulary)
         segments, _ = self.model.transcribe(samples, **kwargs)
         repair = None
@@ -198,6 +205,7 @@ class Transcriber:
                                audio.sample_rate)
         index = 0
         covered = offset
+        last: list[Word] = []
 
         def emit(seg: Segment) -> list[Segment]:
             nonlocal index
@@ -220,13 +228,16 @@ class Transcriber:
                           compression_ratio=float(raw.compression_ratio))
             first = seg.words[0].start if seg.words else seg.start
             if repair is not None:
-                for fill in repair.fill(covered, first):
-                    yield from emit(fill)
+                for fill in repair.fill(covered, first, last, seg.words):
+                    for kept in emit(fill):
+                        last = (last + kept.words)[-3:]
+                        yield kept
             for kept in emit(seg):
                 covered = max(covered, kept.words[-1].end if kept.words else kept.end)
+                last = (last + kept.words)[-3:]
                 yield kept
         if repair is not None:
-            for fill in repair.fill(covered, audio.duration):
+            for fill in repair.fill(covered, audio.duration, last):
                 yield from emit(fill)
 
     def transcribe_all(self, source, vocabulary: Sequence[str] = ()) -> Transcript:

@@ -18,6 +18,7 @@ Applied to every segment as it comes out of the model:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from recorder.transcript_types import Segment, Word
@@ -27,6 +28,8 @@ STOCK_PHRASES = {
     "subtitles by the amara org community", "please subscribe", "thank you so much", "okay",
     "so", "uh", "um", "hmm", "oh", "the end", "i'm sorry", "goodbye", "in", "training",
 }
+MIN_WORD_SECONDS = 0.1  # average word length under which words were not spoken (loops, invented tails)
+LOW_WORD_PROB = 0.15
 
 
 def norm_token(word: str) -> str:
@@ -37,11 +40,25 @@ def norm_text(text: str) -> str:
     return " ".join(t for t in (norm_token(w) for w in text.split()) if t)
 
 
-def collapse_loops(words: list[Word], min_repeats: int = 3, max_ngram: int = 8) -> list[Word]:
-    """Collapse an n-gram repeated ``min_repeats`` or more times in a row to a single occurrence."""
+def _plausible(words: list[Word]) -> bool:
+    """Words that look spoken: on average at least 0.1 s each and recognised with probability 0.5."""
+    if not words:
+        return False
+    dur = sum(max(0.0, w.end - w.start) for w in words) / len(words)
+    prob = sum(w.probability for w in words) / len(words)
+    return dur >= MIN_WORD_SECONDS and prob >= 0.5
+
+
+def collapse_loops(words: list[Word], min_repeats: int = 3, max_ngram: int = 8,
+                   timed: bool = True) -> list[Word]:
+    """Collapse an n-gram repeated ``min_repeats`` or more times in a row to a single occurrence.
+
+    With ``timed`` (words carry Whisper's timestamps), a run is collapsed only when its repeats do
+    not look spoken (squeezed under 0.1 s a word or probability under 0.5 on average, as in the
+    loops Whisper writes at the end of a window): people do say "no no no" or "words words
+    words", and tiny.en times those like any other word."""
     toks = [norm_token(w.word) for w in words]
     out: list[Word] = []
-    out_toks: list[str] = []
     i = 0
     while i < len(words):
         collapsed = False
@@ -54,17 +71,40 @@ def collapse_loops(words: list[Word], min_repeats: int = 3, max_ngram: int = 8) 
             reps = 1
             while toks[i + reps * n:i + (reps + 1) * n] == gram:
                 reps += 1
-            if reps >= min_repeats:
+            if reps >= min_repeats and not (timed and _plausible(words[i + n:i + reps * n])):
                 out.extend(words[i:i + n])
-                out_toks.extend(gram)
                 i += reps * n
                 collapsed = True
                 break
         if not collapsed:
             out.append(words[i])
-            out_toks.append(toks[i])
             i += 1
     return out
+
+
+def looks_invented(seg: Segment) -> bool:
+    """Words the model wrote without hearing them (measured on real recordings, issue #13).
+
+    With a vocabulary in the prompt, tiny.en often ends a clip or a window with a segment of one
+    to ten words that were never said ("tips.", "call.", "in.", "Rest. just.", "Good morning,
+    everyone, thank you for joining us today."), placed after the last word and squeezed into the
+    last tenths of a second.  Their marks: most of their words have probability under 0.15, and
+    * one word alone in its segment: its probability is under 0.1 (measured 0.00-0.07 on the
+      invented ones; a word that unsure is wrong even when something was said, so dropping it costs
+      nothing), or the segment's average log probability is under -0.7;
+    * more words: average log probability under -0.7, and the words are squeezed (under 0.1 s a
+      word on average) or mostly near zero probability."""
+    if not seg.words:
+        return False
+    probs = sorted(w.probability for w in seg.words)
+    if sum(p < LOW_WORD_PROB for p in probs) / len(probs) < 0.5:
+        return False
+    if len(seg.words) == 1:
+        return seg.avg_logprob < -0.7 or probs[0] < 0.1
+    if seg.avg_logprob >= -0.7:
+        return False
+    span = (seg.words[-1].end - seg.words[0].start) / len(seg.words)
+    return span < MIN_WORD_SECONDS or probs[len(probs) // 2] < LOW_WORD_PROB
 
 
 @dataclass
@@ -76,19 +116,27 @@ class SegmentFilter:
     loop_compression: float = 2.4  # Whisper's gzip-ratio mark of a repetition loop
     recent: list[str] = field(default_factory=list)
     dropped: int = 0
+    # has_speech(start, end): whether the audio under a segment holds speech (Silero VAD), set by the
+    # transcriber.  The guards made for silence (short doubtful segments, stock phrases, repeats)
+    # only drop where it says no: on real recordings they removed short real answers otherwise.
+    has_speech: Callable[[float, float], bool] | None = None
+
+    def _silent(self, seg: Segment) -> bool:
+        return self.has_speech is None or not self.has_speech(seg.start, seg.end)
 
     def accept(self, seg: Segment) -> Segment | None:
         """Return the cleaned segment, or None if it should be dropped."""
         text_norm = norm_text(seg.text)
-        if not text_norm:
+        if not text_norm or looks_invented(seg):
             return self._drop()
         if seg.no_speech_prob > self.no_speech_threshold and (
-                seg.avg_logprob < self.unsure_logprob
-                or seg.compression_ratio > self.loop_compression
-                or (seg.avg_logprob < self.doubtful_logprob and len(text_norm.split()) <= 3)):
+                seg.avg_logprob < self.unsure_logprob or seg.compression_ratio > self.loop_compression):
+            return self._drop()
+        if seg.no_speech_prob > self.no_speech_threshold and seg.avg_logprob < self.doubtful_logprob \
+                and len(text_norm.split()) <= 3 and self._silent(seg):
             return self._drop()
         if text_norm in STOCK_PHRASES and (seg.no_speech_prob > self.doubtful_no_speech
-                                           or seg.avg_logprob < self.doubtful_logprob):
+                                           or seg.avg_logprob < self.doubtful_logprob) and self._silent(seg):
             return self._drop()
         if seg.words:
             kept = collapse_loops(seg.words)
@@ -98,11 +146,11 @@ class SegmentFilter:
                 text_norm = norm_text(seg.text)
         else:
             toks = seg.text.split()
-            kept_t = collapse_loops([Word(0, 0, t) for t in toks])
+            kept_t = collapse_loops([Word(0, 0, t) for t in toks], timed=False)
             if len(kept_t) != len(toks):
                 seg.text = " ".join(w.word for w in kept_t)
                 text_norm = norm_text(seg.text)
-        if len(text_norm.split()) >= 2 and text_norm in self.recent:
+        if len(text_norm.split()) >= 2 and text_norm in self.recent and self._silent(seg):
             return self._drop()
         self.recent = (self.recent + [text_norm])[-2:]
         return seg

@@ -12,6 +12,11 @@ if it holds speech, that stretch is transcribed again: first with the vocabulary
 (which kept "deal clinic" right in the first example), and if that skips the opening too, without
 biasing.  The recovered words that fall inside the gap are returned as segments, in time order, to
 be yielded before the next one.
+
+Evidence gates (issue #13, measured on real recordings): a recovered word that repeats one of the
+last words before the gap or the first words after it, within a second of them, is the same
+sound heard twice (the gap's audio starts 0.2 s early and Whisper's word ends are approximate), so
+it is left out; recovered segments then pass the same filters as any other.
 """
 from __future__ import annotations
 
@@ -33,8 +38,10 @@ class GapRepair:
     min_speech: float = 1.0
     repaired: int = 0  # segments recovered
 
-    def fill(self, start: float, end: float) -> list[Segment]:
-        """Segments for the speech in [start, end) (absolute seconds) that no segment covers."""
+    def fill(self, start: float, end: float, before: list[Word] = (), after: list[Word] = ()) -> list[Segment]:
+        """Segments for the speech in [start, end) (absolute seconds) that no segment covers.
+
+        ``before`` / ``after``: the transcript's words just before and after the gap."""
         if end - start < self.min_gap:
             return []
         from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -60,6 +67,7 @@ class GapRepair:
                 best = out
             if out and out[0].start <= onset + 0.8:  # the opening of the gap's speech is there
                 break
+        best = drop_echoes(best, list(before)[-3:], list(after)[:3])
         self.repaired += len(best)
         return best
 
@@ -77,3 +85,36 @@ class GapRepair:
                                avg_logprob=float(raw.avg_logprob), no_speech_prob=float(raw.no_speech_prob),
                                compression_ratio=float(raw.compression_ratio)))
         return out
+
+
+def _tok(w: Word) -> str:
+    return "".join(c for c in w.word.lower() if c.isalnum() or c == "'")
+
+
+def drop_echoes(segs: list[Segment], before: list[Word], after: list[Word]) -> list[Segment]:
+    """Leave out recovered words at the edges of the gap that repeat the neighbouring words."""
+    words = [w for s in segs for w in s.words]
+    i, j = 0, len(words)
+    while i < j and any(_tok(words[i]) == _tok(b) and words[i].start - b.end < 1.0 for b in before):
+        i += 1
+    while j > i and any(_tok(words[j - 1]) == _tok(a) and a.start - words[j - 1].end < 1.0 for a in after):
+        j -= 1
+    keep = {id(w) for w in words[i:j]}
+    out = []
+    for s in segs:
+        ws = [w for w in s.words if id(w) in keep]
+        if ws:
+            out.append(Segment(index=0, start=ws[0].start, end=ws[-1].end, text="".join(w.word for w in ws).strip(),
+                               words=ws, avg_logprob=s.avg_logprob, no_speech_prob=s.no_speech_prob,
+                               compression_ratio=s.compression_ratio))
+    return out
+
+
+def speech_seconds(samples: np.ndarray, start: float, end: float, sample_rate: int = 16000) -> float:
+    """Seconds of speech Silero VAD finds in ``samples[start:end]`` (seconds into ``samples``)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+    a, b = max(0, int(start * sample_rate)), min(len(samples), int(end * sample_rate))
+    if b - a < int(0.1 * sample_rate):
+        return 0.0
+    regions = get_speech_timestamps(samples[a:b], VadOptions(), sampling_rate=sample_rate)
+    return sum(r["end"] - r["start"] for r in regions) / sample_rate

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from recorder.subtitles import render, to_record, to_srt, to_txt, to_vtt
-from recorder.transcript_filters import SegmentFilter, collapse_loops, split_sentences
+from recorder.transcript_filters import SegmentFilter, collapse_loops, looks_invented, split_sentences
 from recorder.transcript_types import Segment, Word
 from scoring.terms import VocabTerm, find_terms
 
@@ -46,11 +46,57 @@ def test_json_record_shape_matches_the_cli_contract():
         render("doc", "a", 1, SEGS)
 
 
+def squeezed(text: str, t0: float = 0.0, prob: float = 0.9) -> list[Word]:
+    """Words as Whisper times a loop or an invented tail: 0.02 s each."""
+    return [Word(t0 + i * 0.02, t0 + i * 0.02 + 0.02, " " + t, prob) for i, t in enumerate(text.split())]
+
+
+def spoken(text: str, t0: float = 0.0, prob: float = 0.9) -> list[Word]:
+    return [Word(t0 + i * 0.35, t0 + i * 0.35 + 0.3, " " + t, prob) for i, t in enumerate(text.split())]
+
+
 def test_loops_are_collapsed():
-    ws = [Word(i, i + 1, " " + t) for i, t in enumerate("we ask we ask we ask we ask then go go go go".split())]
+    ws = squeezed("we ask we ask we ask we ask then go go go go")
     assert [w.word.strip() for w in collapse_loops(ws)] == ["we", "ask", "then", "go"]
-    ok = [Word(i, i + 1, " " + t) for i, t in enumerate("no no this is fine".split())]
+    ok = squeezed("no no this is fine")
     assert collapse_loops(ok) == ok
+    # untimed text (no word timestamps) is collapsed on the text alone
+    assert [w.word for w in collapse_loops([Word(0, 0, t) for t in "go go go".split()], timed=False)] == ["go"]
+
+
+def test_repeats_that_sound_spoken_are_kept():
+    """People say "words words words" (issue #13: a real repetition was collapsed to one word)."""
+    ws = spoken("words words words and no no no")
+    assert collapse_loops(ws) == ws
+    unsure = spoken("thank you thank you thank you", prob=0.3)
+    assert [w.word.strip() for w in collapse_loops(unsure)] == ["thank", "you"]
+
+
+def test_invented_tails_are_recognised():
+    """Shapes measured on real recordings with a vocabulary prompt (issue #13)."""
+    tail = Segment(0, 3.16, 3.28, "tips.", [Word(3.16, 3.28, " tips.", 0.004)], avg_logprob=-1.03,
+                   no_speech_prob=0.56)
+    assert looks_invented(tail)
+    call = Segment(0, 1.46, 1.52, "call.", [Word(1.46, 1.52, " call.", 0.003)], avg_logprob=-0.64,
+                   no_speech_prob=0.61)
+    assert looks_invented(call)
+    call.words[0].probability = 0.3  # unsure, but not that unsure: kept
+    assert not looks_invented(call)
+    probs = [0.0, 0.07, 0.16, 0.04, 0.99, 0.24, 0.09, 0.85, 0.14]
+    greeting = Segment(0, 5.74, 6.02, "Good morning, everyone, thank you for joining us today.",
+                       [Word(5.74 + i * 0.03, 5.77 + i * 0.03, " " + t, p) for i, (t, p) in enumerate(
+                           zip("Good morning, everyone, thank you for joining us today.".split(), probs))],
+                       avg_logprob=-1.57, no_speech_prob=0.58)
+    assert looks_invented(greeting)
+    # a real, badly heard short answer: one unsure word, the other clear
+    five = Segment(0, 0.0, 1.2, "Five, five.", [Word(0.0, 0.72, " Five,", 0.08), Word(1.0, 1.2, " five.", 0.91)],
+                   avg_logprob=-0.45, no_speech_prob=0.64)
+    assert not looks_invented(five)
+    # spoken words, all unsure but at a speaking pace and with most probabilities above 0.15
+    assert not looks_invented(Segment(0, 0, 2, "who said that", spoken("who said that", prob=0.3),
+                                      avg_logprob=-0.9))
+    f = SegmentFilter()
+    assert f.accept(tail) is None and f.dropped == 1
 
 
 def test_filter_drops_no_speech_stock_phrases_and_repeats():
@@ -68,10 +114,30 @@ def test_filter_drops_no_speech_stock_phrases_and_repeats():
     assert f.accept(Segment(0, 0, 1, " . .")) is None
     assert f.accept(Segment(0, 0, 1, "Ask the champion.")) is not None
     assert f.accept(Segment(0, 1, 2, "Ask the champion.")) is None  # a repeated segment
-    loop = [Word(i, i + 1, " " + t) for i, t in enumerate("go on go on go on go on".split())]
+    loop = squeezed("go on go on go on go on")
     kept = f.accept(Segment(0, 0, 1, "go on go on go on go on", loop))
     assert kept is not None and kept.text == "go on" and len(kept.words) == 2
     assert f.dropped == 6
+
+
+def test_silence_guards_keep_what_the_audio_says_is_speech():
+    """Short doubtful segments, stock phrases and repeats are dropped only where VAD hears no speech."""
+    heard: list[tuple[float, float]] = []
+
+    def vad(start, end):
+        heard.append((start, end))
+        return start >= 10  # speech from 10 s on
+
+    f = SegmentFilter(no_speech_threshold=0.6, has_speech=vad)
+    assert f.accept(Segment(0, 1, 2, "Okay.", no_speech_prob=0.5)) is None
+    assert f.accept(Segment(0, 11, 12, "Okay.", no_speech_prob=0.5)) is not None
+    assert f.accept(Segment(0, 12, 13, "Who?", no_speech_prob=0.7, avg_logprob=-0.6)) is not None
+    assert f.accept(Segment(0, 3, 4, "Who?", no_speech_prob=0.7, avg_logprob=-0.6)) is None
+    assert f.accept(Segment(0, 14, 16, "Press one to continue.")) is not None
+    assert f.accept(Segment(0, 17, 19, "Press one to continue.")) is not None  # said twice
+    # Whisper's own no-speech rule stays, whatever VAD says
+    assert f.accept(Segment(0, 20, 21, "Reframe the buyer's view.", no_speech_prob=0.7, avg_logprob=-1.2)) is None
+    assert heard  # the VAD was asked
 
 
 def test_long_segments_split_at_sentence_ends():
