@@ -2,17 +2,36 @@
 
 Adding a certifier, or changing a role to or from certifier, needs a certifier's PIN on this station
 (``confirm_by`` and ``confirm_pin``; on a station where no certifier has a PIN yet, none): see
-store/pin_auth.py. :meth:`PeopleRepo.needs_certifier_confirmation` tells a form whether to ask."""
+store/pin_auth.py. :meth:`PeopleRepo.needs_certifier_confirmation` tells a form whether to ask.
+
+A new person's id is derived from their name (:func:`person_id`, as kit items' ids are from their slugs),
+so two stations that both add "Ana Lopez" before they sync hold one row id, and sync merges them like
+any concurrent edit. The id is fixed at creation: a rename keeps it. People made before this kept the
+random ids they had."""
 from __future__ import annotations
 
+import unicodedata
+import uuid
 from dataclasses import dataclass
 
-from store.clock import now_iso
+from store.clock import new_id, now_iso
 from store.db import Store
 from store.pin_auth import authorize_certifier_change, still_authorized
 from store.pins import PinError, PinRepo
 
 ROLES = ("rep", "coach", "certifier")
+PEOPLE_NAMESPACE = uuid.UUID("fb185bb8-9706-4fcc-bac5-07b3fe778b2b")   # never change: ids derive from it
+
+
+def normal_name(name: str) -> str:
+    """A name as compared: Unicode NFKC, case-folded, whitespace collapsed and trimmed."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name or "").casefold())
+    return " ".join(folded.split())
+
+
+def person_id(name: str) -> str:
+    """The id a new person with this name gets on every station."""
+    return str(uuid.uuid5(PEOPLE_NAMESPACE, normal_name(name)))
 
 
 class PeopleError(ValueError):
@@ -67,20 +86,43 @@ class PeopleRepo:
         with self.store.transaction() as db:
             if how is not None:
                 self._still(db, how, confirm_by)
-            clash = db.execute("SELECT 1 FROM people WHERE name=? COLLATE NOCASE AND deleted=0",
-                               [name]).fetchone()
-            if clash:
-                raise PeopleError(f"There is already someone called '{name}' at this station.")
+            self._refuse_same_name(db, name)
             fields = self.store.record_fields()
+            fields["id"] = person_id(name)
+            held = db.execute("SELECT name, deleted FROM people WHERE id=?", [fields["id"]]).fetchone()
+            if held is not None and held[1] and normal_name(held[0]) == normal_name(name):
+                # their row was deleted here (a tombstone): bring it back, newer than the deletion
+                db["people"].update(fields["id"], {"name": name, "role": role, "team": team, "deleted": 0,
+                                                   "updated_at": fields["created_at"], "clock": fields["clock"]})
+                return Person(fields["id"], name, role, team)
+            if held is not None:                # the id is someone renamed since: this is someone else
+                fields["id"] = new_id()
             db["people"].insert({**fields, "updated_at": fields["created_at"], "name": name,
                                  "role": role, "team": team})
         return Person(fields["id"], name, role, team)
+
+    def same_name(self, name: str, db=None) -> list[Person]:
+        """People here (not deleted) whose name compares equal to ``name`` (see :func:`normal_name`)."""
+        key = normal_name(name)
+        rows = (db or self.store.db).execute("SELECT id, name, role, team FROM people WHERE deleted=0").fetchall()
+        return [Person(*r) for r in rows if normal_name(r[1]) == key]
+
+    def _refuse_same_name(self, db, name: str, keep_id: str | None = None) -> None:
+        others = [p for p in self.same_name(name, db) if p.id != keep_id]
+        if others:
+            raise PeopleError(f"There is already someone called '{others[0].name}' at this station "
+                              f"({others[0].role}, id {others[0].id}); "
+                              + ("choose another name." if keep_id else "choose them, or add another name."))
 
     def update(self, person_id: str, *, confirm_by: str | None = None, confirm_pin: str = "",
                **changes) -> Person:
         """Change name, role, team or hidden. A role change to or from certifier needs a certifier's
         PIN (``confirm_by``, ``confirm_pin``), as :meth:`add` does."""
         allowed = {k: v for k, v in changes.items() if k in ("name", "role", "team", "hidden")}
+        if "name" in allowed:                   # a rename keeps the id (derived only at creation)
+            allowed["name"] = " ".join((allowed["name"] or "").split())
+            if not allowed["name"]:
+                raise PeopleError("A person needs a name.")
         if "role" in allowed and allowed["role"] not in ROLES:
             raise PeopleError(f"'{allowed['role']}' is not a role; use one of: {', '.join(ROLES)}.")
         before = self.get(person_id)
@@ -90,6 +132,8 @@ class PeopleRepo:
         if "role" in allowed and allowed["role"] != before.role and "certifier" in (allowed["role"], before.role):
             how = self._authorize(confirm_by, confirm_pin)
         with self.store.transaction() as db:
+            if "name" in allowed:
+                self._refuse_same_name(db, allowed["name"], keep_id=person_id)
             if how is not None:
                 self._still(db, how, confirm_by)
                 current = db.execute("SELECT role FROM people WHERE id=?", [person_id]).fetchone()
@@ -116,10 +160,12 @@ class PeopleRepo:
         return Person(*row) if row else None
 
     def find(self, key: str) -> Person:
-        """Find a person by id or by name (case-insensitive); a clear error when none or several match."""
+        """Find a person by id or by name (as :func:`normal_name` compares); a clear error when none or several match."""
         rows = self.store.db.execute(
             "SELECT id, name, role, team FROM people WHERE deleted=0 AND (id=? OR name=? COLLATE NOCASE)",
             [key, key]).fetchall()
+        if not rows:                            # "ana  lopez", "ÁNA LÓPEZ": compared as add compares
+            rows = [(p.id, p.name, p.role, p.team) for p in self.same_name(key)]
         if not rows:
             raise PeopleError(f"No one called '{key}' at this station. Add them with "
                               f"`rolecall people add \"{key}\" --role rep`.")
