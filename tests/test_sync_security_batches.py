@@ -150,3 +150,22 @@ def test_a_batch_whose_header_is_not_an_object_or_has_bad_fields_is_reported(tmp
     report = sync(victim, hub)
     for name in names:
         assert any(p.startswith(f"Not applied: {name}") for p in report.problems), (name, report.problems)
+
+
+def test_a_station_whose_clock_a_batch_already_broke_writes_again_after_its_next_sync(tmp_path, hub):
+    """A database that applied a 2^63-1 clock before #12: every write overflowed. The next sync brings
+    clocks above 2^53-1 down to it (once, quietly), and writes and edits work again."""
+    victim = new_station(tmp_path / "v")
+    pid = add_person(victim, "Ana")
+    with victim.transaction() as db:
+        db.execute("INSERT OR REPLACE INTO sync_state(key, value) VALUES('applying', '1')")
+        db.execute("UPDATE people SET clock=? WHERE id=?", [2**63 - 1, pid])
+        db.execute("UPDATE station SET value=? WHERE key='clock'", [str(2**63 - 1)])
+        db.execute("DELETE FROM sync_state WHERE key='applying'")
+    with pytest.raises(OverflowError):
+        PeopleRepo(victim).add("Before the repair", "rep")
+    sync(victim, hub)
+    PeopleRepo(victim).add("After the repair", "rep")
+    PeopleRepo(victim).update(pid, team="North")
+    assert int(victim.get_meta("clock")) < 2**53 + 10
+    assert sync(victim, hub).ok

@@ -100,7 +100,6 @@ def test_rows_received_before_this_fix_get_local_paths(tmp_path, hub):
     """A database that applied a hostile row with the old code: the next sync rewrites the row's path
     to the station's own choice (without sending anything)."""
     victim = new_station(tmp_path / "v")
-    sync(victim, hub)
     other = new_station_id()
     sha = "ab" * 32
     with victim.transaction() as db:

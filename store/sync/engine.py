@@ -27,7 +27,8 @@ from store.sync.report import Progress, SyncReport
 from store.sync.transfer import MediaTransfer
 from store.sync.state import get_state, set_state
 from store.sync.station_keys import get_pin, load_signer
-from store.sync.tables import ensure_tracking, outgoing_row, synced_tables
+from store.sync.tables import ensure_tracking, outgoing_row, repair_clocks, synced_tables
+from store.sync.validate import MAX_CLOCK
 
 KILL_ENV = "ROLECALL_SYNC_KILL_AT"
 STAGES = ("after_media_upload", "after_batch_publish", "before_mark_applied")
@@ -123,7 +124,10 @@ class Syncer(MediaTransfer, Receiver):
             self._check_hub()
             with self.store.transaction() as db:
                 ensure_tracking(db.conn)
-                repair_media_paths(db.conn)
+                if get_state(db.conn, "repaired") != "12":      # once: what batches before #12 left
+                    repair_media_paths(db.conn)
+                    repair_clocks(db.conn, MAX_CLOCK)
+                    set_state(db.conn, "repaired", "12")
             self.tables = synced_tables(self.conn)
             self.signer = load_signer(self.store)
             self._adopt_own_batches()

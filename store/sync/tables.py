@@ -182,3 +182,25 @@ def requeue_own(conn: sqlite3.Connection) -> int:
             WHERE v.tbl = ? AND v.station = ?""", [table, local])
         total += cur.rowcount
     return total
+
+
+def repair_clocks(conn: sqlite3.Connection, limit: int) -> int:
+    """A batch applied before issue #12 could carry a clock of 2^63-1, after which every write of the
+    station overflowed. Bring the station's clock and any row's clock above ``limit`` (validate.MAX_CLOCK)
+    down to it, quietly (nothing is sent); returns how many values were changed. Call in a transaction."""
+    changed = 0
+    row = conn.execute("SELECT value FROM station WHERE key='clock'").fetchone()
+    try:
+        too_high = row is not None and int(float(row[0])) > limit
+    except (TypeError, ValueError):
+        too_high = True
+    conn.execute("INSERT OR REPLACE INTO sync_state(key, value) VALUES('applying', '1')")
+    if too_high:
+        conn.execute("UPDATE station SET value=? WHERE key='clock'", [str(limit)])
+        changed += 1
+    for table in synced_tables(conn):
+        changed += conn.execute(f'UPDATE "{table}" SET clock=? WHERE clock>?', [limit, limit]).rowcount
+    for name in ("sync_versions", "sync_outbox"):
+        changed += conn.execute(f"UPDATE OR REPLACE {name} SET clock=? WHERE clock>?", [limit, limit]).rowcount
+    conn.execute("DELETE FROM sync_state WHERE key='applying'")
+    return changed
