@@ -121,3 +121,18 @@ def people_list(obj, fmt: str, team: str | None) -> None:
     rows = [{"id": p.id, "name": p.name, "role": p.role, "team": p.team}
             for p in PeopleRepo(obj.store()).list(team)]
     click.echo(render(rows, ["id", "name", "role", "team"], fmt), nl=False)
+
+
+@people_group.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+@click.pass_obj
+def people_rename(obj, name: str, new_name: str) -> None:
+    """Change someone's name; they keep their id, so their takes, scores and sign-offs stay theirs."""
+    people = PeopleRepo(obj.store())
+    person = find(people, name)
+    try:
+        changed = people.update(person.id, name=new_name)
+    except PeopleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{person.name} is now called {changed.name} (id {changed.id}, as before).")

@@ -191,3 +191,30 @@ def test_a_person_deleted_everywhere_and_added_again_at_another_station_comes_ba
         assert dump(logical_state(a)) == dump(logical_state(c))
     finally:
         a.close(), c.close()
+
+
+# -- the command line ---------------------------------------------------------------------------------
+
+def test_people_rename_keeps_the_id_and_add_refuses_a_name_here(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(cli, ["--data-dir", str(tmp_path / "station"), *args], catch_exceptions=False)
+
+    added = run("people", "add", "Ana Lopez", "--role", "rep", "--team", "North")
+    assert added.exit_code == 0 and person_id("Ana Lopez") in added.output
+    run("people", "add", "Ben Okafor", "--role", "rep")
+    again = run("people", "add", "ana   LOPEZ", "--role", "coach")
+    assert again.exit_code == 1 and "already someone called 'Ana Lopez'" in again.output
+    refused = run("people", "rename", "Ana Lopez", "ben okafor")
+    assert refused.exit_code == 1 and "already someone called 'Ben Okafor'" in refused.output
+    renamed = run("people", "rename", "ana lopez", "Ana Smith")
+    assert renamed.exit_code == 0, renamed.output
+    assert "Ana Lopez is now called Ana Smith" in renamed.output and person_id("Ana Lopez") in renamed.output
+    listed = json.loads(run("people", "list", "--format", "json").output)
+    assert [(p["id"], p["name"]) for p in listed] == [(person_id("Ana Lopez"), "Ana Smith"),
+                                                      (person_id("Ben Okafor"), "Ben Okafor")]
