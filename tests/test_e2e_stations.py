@@ -393,9 +393,6 @@ def two_stations(tmp_path: Path, people: dict[str, list[tuple]]) -> tuple[Statio
     return made
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (reported to the lead): a person added at two stations before "
-                   "they first sync becomes two people with one name; by-name commands then refuse "
-                   "('Several people match') and her takes and scores are split between two ids")
 def test_a_rep_registered_at_two_stations_is_one_person_after_sync(tmp_path):
     ana = ("Ana Lopez", "rep", "North")                   # she signs in at both stations
     a, c = two_stations(tmp_path, {"a": [ana], "c": [ana]})
