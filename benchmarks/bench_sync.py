@@ -4,11 +4,14 @@
    with a folder hub; time a full `Syncer.run()` (push + pull) that has nothing to do, on the station
    that recorded them and on a second station that received them (goal <= 1 s). Also the status
    query the toolbar runs ("N changes to send").
-2. Media push: M files of S MB pushed to a folder hub (`FolderHub.put_media`: hash while copying,
+2. Batch checks (#12): decoding a batch of 5,000 take records with every check and the station
+   signature, the share of it spent on the record checks, and encoding it signed vs unsigned.
+3. Media push: M files of S MB pushed to a folder hub (`FolderHub.put_media`: hash while copying,
    fsync, atomic publish) vs a plain `shutil.copyfile` of the same files, in the same run, alternating
    (goal >= 0.8x the plain copy's throughput). A plain copy + fsync is shown too.
 
     .venv/bin/python benchmarks/bench_sync.py [--takes 10000] [--media-files 24] [--media-mb 8]
+    .venv/bin/python benchmarks/bench_sync.py --checks-only      # only part 2 (seconds)
 """
 from __future__ import annotations
 
@@ -205,6 +208,49 @@ def bench_media(files: int, mb: int, tmp: Path, rounds: int = 3) -> list[tuple[s
     ]
 
 
+def bench_checks(records: int = 5000) -> list[tuple[str, str, str]]:
+    """What the #12 checks cost on the receiving side, in the same run (best of 7)."""
+    import json  # noqa: PLC0415
+
+    from store.sync import batch as batchfmt, validate  # noqa: PLC0415
+    from store.sync.station_keys import StationSigner, verify  # noqa: PLC0415
+
+    station, now = new_id(), now_iso()
+    recs = []
+    for i in range(records):
+        rid = new_id()
+        row = {"id": rid, "created_at": now, "station_id": station, "clock": i + 1, "updated_at": now, "deleted": 0,
+               "rep_id": new_id(), "exercise_id": new_id(), "partner_id": None, "status": "submitted",
+               "source": "station", "started_at": now, "ended_at": now, "submitted_at": now, "duration_s": 93.5,
+               "media_path": f"media/{now[:10]}/{rid}.mp4", "media_sha256": hashlib.sha256(rid.encode()).hexdigest(),
+               "media_size": 31_000_000, "has_video": 1, "has_audio": 1, "dropped_frames": 0, "gaps": "[]"}
+        recs.append(batchfmt.Record("recordings", rid, i + 1, station, "upsert", row))
+    signer = StationSigner(os.urandom(32).hex())
+    batch = batchfmt.Batch(station, 1, recs)
+    data = batchfmt.encode(batch, KEY, signer)
+    raw = json.loads(batchfmt.read_header(data)[1])["records"]
+
+    def best(fn) -> float:
+        return min(timed(fn, repeat=1) for _ in range(7))
+
+    decode = best(lambda: batchfmt.decode(data, KEY))
+    checks = best(lambda: [validate.check_record(r, station) for r in raw])
+    encode = best(lambda: batchfmt.encode(batch, KEY, signer))
+    header = batchfmt.read_header(data)[0]
+    message = json.dumps(header, sort_keys=True).encode()
+    sig = signer.sign(message)
+    sign = best(lambda: [signer.sign(message) for _ in range(100)]) / 100
+    check = best(lambda: [verify(signer.public_hex, message, sig) for _ in range(100)]) / 100
+    return [
+        (f"Decode a batch of {records:,} take records (all checks + station signature)", f"{decode * 1e3:.0f} ms",
+         f"{decode / records * 1e6:.0f} µs a record"),
+        ("… of which the record checks (validate.py)", f"{checks * 1e3:.0f} ms", f"{checks / decode:.0%} of decoding"),
+        ("Encode the same batch (signed)", f"{encode * 1e3:.0f} ms", "sender side"),
+        ("Ed25519: sign / verify one batch header", f"{sign * 1e6:.0f} / {check * 1e6:.0f} µs",
+         f"{(sign + check) / decode:.2%} of decoding the batch"),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--takes", type=int, default=10_000)
@@ -212,14 +258,17 @@ def main() -> None:
     parser.add_argument("--media-mb", type=int, default=8)
     parser.add_argument("--demo", action="store_true",
                         help="also sync a whole demo-data event (takes, transcripts, scorecards ...)")
+    parser.add_argument("--checks-only", action="store_true", help="only the batch checks (#12)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = bench_noop(args.takes, Path(tmp) / "noop")
-    if args.demo:
+    rows = bench_checks()
+    if not args.checks_only:
         with tempfile.TemporaryDirectory() as tmp:
-            rows += bench_demo(args.takes, Path(tmp))
-    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
-        rows += bench_media(args.media_files, args.media_mb, Path(tmp))
+            rows += bench_noop(args.takes, Path(tmp) / "noop")
+        if args.demo:
+            with tempfile.TemporaryDirectory() as tmp:
+                rows += bench_demo(args.takes, Path(tmp))
+        with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+            rows += bench_media(args.media_files, args.media_mb, Path(tmp))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} CPUs, load average {load:.1f} while measuring\n")
     print("| Measure | Result | Goal / note |")
