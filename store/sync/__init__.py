@@ -5,8 +5,12 @@
 * batch.py — the signed, hashed batch format;  keys.py — the team key
 * plan.py — pure planning of a push and a pull;  apply.py — applying records (versions, history)
 * engine.py — ``Syncer``: push then pull, progress, cancel, crash-safe ordering;
-  transfer.py — its media uploads/downloads;  report.py — ``Progress`` and ``SyncReport``
-* media.py — media files on demand (``ensure_media``) or all at once;  config.py / state.py
+  receive.py — its pull (checks, pins, gaps); transfer.py — its media uploads/downloads;
+  report.py — ``Progress`` and ``SyncReport``
+* media.py — media files on demand (``ensure_media``) or all at once, and where they go (never where
+  a batch says);  config.py / state.py
+* hostile batches and hubs (issue #12): validate.py — what a batch may hold; station_keys.py — each
+  station's signing key and the keys it pinned for others; gaps.py — batches missing from the hub
 """
 from store.sync.config import SyncConfig
 from store.sync.engine import Progress, SyncReport, Syncer
