@@ -7,23 +7,89 @@ station*:
   who has one here (the administrator's reset when a PIN is forgotten or locked: that certifier
   vouches, and the new PIN clears the lockout). Only certifiers have PINs.
 * adding a certifier, or changing anyone's role to or from certifier, needs a certifier's PIN.
-* **bootstrap**: on a station where no certifier has a PIN yet, a certifier's first PIN and a new
-  certifier need no confirmation; the callers say so plainly (``how == 'bootstrap'``).
+* **bootstrap**: on a station where no certifier has a PIN yet, nobody here can vouch with a PIN, so
+  the first PIN is confirmed with the **team sync key** instead (:func:`check_team_key`): the secret
+  the organiser hands to whoever sets stations up, which reps at a station are not told. Without it,
+  a rep at her own station could give a certifier a PIN of her choosing and sign herself off in their
+  name, and the decision would sync to every station (issue #12). :func:`change_pin` asks for it
+  itself; for a new certifier or a role change the callers (cli/people.py, the Add person dialog)
+  call :func:`check_team_key` before ``PeopleRepo.add``/``update`` (a certifier without a PIN signs
+  nothing off: the first PIN is the gate). ``how == 'bootstrap'`` and the callers say so.
 
-Wrong PINs given as confirmation count towards the confirmer's lockout like any other. The checks that
+Wrong PINs given as confirmation count towards the confirmer's lockout like any other; wrong team
+keys count towards a lockout of their own (``pin_attempts`` row :data:`TEAM_KEY_ATTEMPTS`). The checks that
 decide "bootstrap" are repeated inside the writing transaction, so two stations' worth of processes
 cannot both bootstrap.
 """
 from __future__ import annotations
 
+import hmac
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.pins import PinError, check_new_pin, hash_pin
+from store.pins import FREE_ATTEMPTS, PinError, _human, check_new_pin, hash_pin
 
 if TYPE_CHECKING:
     from store.pins import PinRepo
 
 OWN, CERTIFIER, BOOTSTRAP = "own", "certifier", "bootstrap"
+TEAM_KEY_ATTEMPTS = "(team key)"        # the pin_attempts row that counts wrong team keys (not a person id)
+MAX_TEAM_KEY_CHARS = 1024               # longer can never be a key we made; bounds the stretching work
+# Safe to refuse rather than let a station make up a key: a station with a key of its own signs its
+# batches with it, and every other station refuses them — the hub's marker holds the team key's id
+# (store/sync/engine.py _check_hub: KeyMismatch, nothing sent or received) and each batch carries
+# key_id and an HMAC that store/sync/batch.py decode() checks (BadBatch 'key'/'forged': reported by
+# store/sync/receive.py, never applied). So a PIN bootstrapped with a made-up key, and decisions
+# signed with it, stay on that one station.
+NO_TEAM_KEY = ("Set the team key first: Settings → Sync or `rolecall sync set-key` (a station with a key "
+               "of its own cannot send decisions to the team's hub).")
+WHAT_THE_KEY_IS = ("No certifier has a PIN on this station yet, so the team sync key confirms this: the "
+                   "key the organiser gives to whoever sets up the stations (not to reps).")
+
+
+class WrongTeamKey(PinError):
+    def __init__(self, failures: int, locked_for_s: int):
+        self.failures = failures
+        self.locked_for_s = locked_for_s
+        extra = f" Too many wrong team keys: try again in {_human(locked_for_s)}." if locked_for_s else \
+            f" {FREE_ATTEMPTS - failures} attempt(s) left before it is locked." if failures < FREE_ATTEMPTS else ""
+        super().__init__("That is not this station's team sync key." + extra)
+
+
+def team_key_set(data_dir: Path) -> bool:
+    from store.sync.keys import has_key     # store.sync pulls in the hubs: only when asked
+    return has_key(Path(data_dir))
+
+
+def check_team_key(pins: "PinRepo", text: str) -> None:
+    """Return quietly if ``text`` is this station's team sync key; else raise PinError (no key set
+    here: :data:`NO_TEAM_KEY`), PinLocked or WrongTeamKey. Both keys are stretched as sync does
+    (store/sync/keys.py) and compared with hmac.compare_digest. Every try counts towards a lockout
+    before it is checked, as PINs do; the right key clears the count. Call it outside a transaction."""
+    from store.sync.errors import SyncError
+    from store.sync.keys import TeamKey, load_key
+    store = pins.store
+    if store.db.conn.in_transaction:
+        raise RuntimeError("check_team_key must run outside a transaction (the count must stick)")
+    if not team_key_set(store.data_dir):
+        raise PinError(NO_TEAM_KEY)
+    try:
+        station = load_key(store.data_dir)
+    except SyncError as exc:
+        raise PinError(f"This station's team key cannot be read: {exc}") from exc
+    if not (text or "").strip():            # nothing typed: not a guess, not counted
+        raise PinError("No certifier has a PIN on this station yet, so the team sync key confirms this: "
+                       "it is needed here.")
+    with store.transaction() as db:
+        failures, lock = pins.count_attempt(db, TEAM_KEY_ATTEMPTS, "team keys")
+    try:
+        given = TeamKey.from_text((text or "")[:MAX_TEAM_KEY_CHARS]).secret
+    except SyncError:                        # shorter than any key: cannot match
+        given = bytes(len(station.secret))
+    if hmac.compare_digest(given, station.secret):
+        pins.clear_attempts(TEAM_KEY_ATTEMPTS)
+        return
+    raise WrongTeamKey(failures, lock)
 
 
 def who_confirms(pins: "PinRepo", person_id: str) -> str | None:
@@ -50,9 +116,10 @@ def _is_certifier_with_pin(db, person_id: str) -> bool:
 
 
 def change_pin(pins: "PinRepo", person_id: str, new_pin: str, confirm_by: str | None = None,
-               confirm_pin: str = "") -> str:
+               confirm_pin: str = "", team_key: str | None = None) -> str:
     """Set a certifier's PIN once someone has vouched; return how: 'own' (their current PIN),
-    'certifier' (another certifier's PIN) or 'bootstrap' (no certifier had a PIN here)."""
+    'certifier' (another certifier's PIN) or 'bootstrap' (no certifier had a PIN here: ``team_key``,
+    the station's team sync key, vouches instead)."""
     row = pins.store.db.execute("SELECT name, role FROM people WHERE id=? AND deleted=0", [person_id]).fetchone()
     if row is None:
         raise PinError("There is no such person at this station.")
@@ -70,7 +137,12 @@ def change_pin(pins: "PinRepo", person_id: str, new_pin: str, confirm_by: str | 
     elif pins.has_pin(person_id):
         pins.verify(person_id, confirm_pin)
         how = OWN
+    elif any_certifier_pin(pins.store.db):
+        holders = pins.certifiers_with_pin(person_id)
+        raise PinError(f"{name} has no PIN on this station yet, so another certifier with a PIN here "
+                       f"confirms the first one: {_names(holders)}.")
     else:
+        check_team_key(pins, team_key or "")
         how = BOOTSTRAP
     hashed = hash_pin(new_pin)
     with pins.store.transaction(durable=True) as db:
@@ -86,8 +158,9 @@ def change_pin(pins: "PinRepo", person_id: str, new_pin: str, confirm_by: str | 
 
 def authorize_certifier_change(pins: "PinRepo", confirm_by: str | None, confirm_pin: str) -> str:
     """Check that a certifier vouches for adding a certifier or changing a role to or from certifier.
-    Returns 'certifier', or 'bootstrap' when no certifier has a PIN on this station. Call it before
-    the writing transaction, and :func:`still_authorized` inside it."""
+    Returns 'certifier', or 'bootstrap' when no certifier has a PIN on this station (then the caller
+    has asked for the team key with :func:`check_team_key`). Call it before the writing transaction,
+    and :func:`still_authorized` inside it."""
     holders = pins.certifiers_with_pin()
     if not holders:
         return BOOTSTRAP

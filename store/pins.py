@@ -19,7 +19,8 @@ transaction that checks the lock, and a right PIN then clears the count: paralle
 processes) cannot get more than :data:`FREE_ATTEMPTS` checks in before the lock.
 
 Who may set a PIN (:meth:`PinRepo.change_pin`) and who may make someone a certifier
-(:meth:`PinRepo.authorize_certifier_change`) is decided here too; see store/pin_auth.py.
+(:meth:`PinRepo.authorize_certifier_change`) is decided here too; see store/pin_auth.py (on a station
+where no certifier has a PIN yet, the team sync key vouches: :meth:`PinRepo.check_team_key`).
 """
 from __future__ import annotations
 
@@ -59,9 +60,9 @@ class WrongPin(PinError):
 
 
 class PinLocked(PinError):
-    def __init__(self, seconds: int):
+    def __init__(self, seconds: int, what: str = "PINs"):
         self.seconds = seconds
-        super().__init__(f"Too many wrong PINs: try again in {_human(seconds)}.")
+        super().__init__(f"Too many wrong {what}: try again in {_human(seconds)}.")
 
 
 class NoPin(PinError):
@@ -168,7 +169,8 @@ class PinRepo:
         """Store the hash of a new PIN and clear the person's wrong-attempt count.
 
         This does not ask who is setting it: the app and the command line go through
-        :meth:`change_pin`, which does. Tests and the station's own bootstrap use it directly."""
+        :meth:`change_pin`, which does (and asks for the team key on a bootstrap station). Tests use
+        it directly."""
         pin = check_new_pin(pin)
         hashed = hash_pin(pin)
         with self.store.transaction(durable=True) as db:
@@ -187,9 +189,14 @@ class PinRepo:
         return who_confirms(self, person_id)
 
     def change_pin(self, person_id: str, new_pin: str, confirm_by: str | None = None,
-                   confirm_pin: str = "") -> str:
+                   confirm_pin: str = "", team_key: str | None = None) -> str:
         from store.pin_auth import change_pin
-        return change_pin(self, person_id, new_pin, confirm_by, confirm_pin)
+        return change_pin(self, person_id, new_pin, confirm_by, confirm_pin, team_key)
+
+    def check_team_key(self, text: str) -> None:
+        """On a station where no certifier has a PIN yet, the team sync key vouches (pin_auth)."""
+        from store.pin_auth import check_team_key
+        check_team_key(self, text)
 
     def authorize_certifier_change(self, confirm_by: str | None, confirm_pin: str) -> str:
         from store.pin_auth import authorize_certifier_change
@@ -215,6 +222,27 @@ class PinRepo:
                                     [person_id]).fetchone()
         return self._wait(row[0] if row else None)
 
+    def count_attempt(self, db, attempt_id: str, what: str = "PINs") -> tuple[int, int]:
+        """Inside a transaction: count one attempt as a failure before it is checked; return
+        (failures, seconds locked if it is wrong). Raises PinLocked while locked (nothing written).
+        ``attempt_id`` is a person's id, or a name of its own such as pin_auth's team-key counter."""
+        now = self.clock()
+        row = db.execute("SELECT failures, locked_until FROM pin_attempts WHERE person_id=?",
+                         [attempt_id]).fetchone()
+        wait = self._wait(row[1] if row else None)
+        if wait:
+            raise PinLocked(wait, what)
+        failures = (int(row[0]) if row else 0) + 1
+        lock = lock_seconds(failures)
+        until = to_iso(now + timedelta(seconds=lock)) if lock else None
+        db.execute("INSERT OR REPLACE INTO pin_attempts(person_id, failures, locked_until, "
+                   "last_failure_at) VALUES(?, ?, ?, ?)", [attempt_id, failures, until, to_iso(now)])
+        return failures, lock
+
+    def clear_attempts(self, attempt_id: str) -> None:
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM pin_attempts WHERE person_id=?", [attempt_id])
+
     def verify(self, person_id: str, pin: str) -> None:
         """Return quietly if ``pin`` is this person's PIN; raise NoPin, PinLocked or WrongPin.
 
@@ -223,7 +251,6 @@ class PinRepo:
         count is committed even when the caller goes on to fail."""
         if self.store.db.conn.in_transaction:
             raise RuntimeError("PinRepo.verify must run outside a transaction (the count must stick)")
-        now = self.clock()
         with self.store.transaction() as db:
             stored = self._hash_of(db, person_id)
             if stored is None:
@@ -231,22 +258,8 @@ class PinRepo:
                 raise NoPin(f"{name[0] if name else 'This person'} has no PIN on this station yet. "
                             f"{WHERE_PINS_LIVE} Use Set PIN… on the Certify page or "
                             "`rolecall people set-pin NAME`.")
-            row = db.execute("SELECT failures, locked_until FROM pin_attempts WHERE person_id=?",
-                             [person_id]).fetchone()
-            wait = self._wait(row[1] if row else None)
-            if wait:
-                locked = PinLocked(wait)
-            else:
-                locked = None
-                failures = (int(row[0]) if row else 0) + 1
-                lock = lock_seconds(failures)
-                until = to_iso(now + timedelta(seconds=lock)) if lock else None
-                db.execute("INSERT OR REPLACE INTO pin_attempts(person_id, failures, locked_until, "
-                           "last_failure_at) VALUES(?, ?, ?, ?)", [person_id, failures, until, to_iso(now)])
-        if locked is not None:
-            raise locked
+            failures, lock = self.count_attempt(db, person_id)
         if verify_hash((pin or "")[:MAX_PIN_LENGTH + 1], stored):    # longer can never match; bounds the work
-            with self.store.transaction() as db:
-                db.execute("DELETE FROM pin_attempts WHERE person_id=?", [person_id])
+            self.clear_attempts(person_id)
             return
         raise WrongPin(failures, lock)

@@ -9,6 +9,7 @@ from cli import cli
 from cli.export_certifications import COLUMNS
 from store.certification import CertificationRepo
 from store.pins import PinRepo, verify_hash
+from store.sync.keys import save_key
 from test_certif_support import PROGRAM, cast, crit
 
 
@@ -20,7 +21,9 @@ def test_set_pin_from_file_and_prompt(store, tmp_path):
     people, _ = cast(store)
     pin_file = tmp_path / "pin"
     pin_file.write_text("482117\n")
-    result = _run(store.data_dir, "people", "set-pin", "Eve", "--pin-file", str(pin_file))
+    save_key(store.data_dir, "our team's sync key")          # the first PIN here: the team key confirms
+    result = _run(store.data_dir, "people", "set-pin", "Eve", "--pin-file", str(pin_file),
+                  input="our team's sync key\n")
     assert result.exit_code == 0 and "PIN set for Eve" in result.output
     stored = store.db.execute("SELECT h.pin_hash FROM pin_hashes h JOIN people p ON p.id = h.person_id "
                               "WHERE p.name='Eve'").fetchone()[0]

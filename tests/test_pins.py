@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from store.people import PeopleRepo
+from store.sync.keys import save_key
 from store.pins import (FREE_ATTEMPTS, NoPin, PinError, PinLocked, PinRepo, WrongPin, hash_pin,
                         lock_seconds, verify_hash)
 
@@ -107,8 +108,13 @@ def test_who_confirms_a_new_pin(store):
     people = PeopleRepo(store)
     eve, zed = people.add("Eve", "certifier"), people.add("Zed", "certifier")
     pins = PinRepo(store)
-    assert pins.who_confirms(eve.id) is None                 # the station's first PIN
-    assert pins.change_pin(eve.id, "739184") == "bootstrap"
+    save_key(store.data_dir, "the organiser's team key")
+    assert pins.who_confirms(eve.id) is None                 # the station's first PIN: the team key confirms
+    with pytest.raises(PinError, match="team sync key confirms"):
+        pins.change_pin(eve.id, "739184")
+    with pytest.raises(PinError, match="not this station's team sync key"):
+        pins.change_pin(eve.id, "739184", team_key="a rep's guess")
+    assert pins.change_pin(eve.id, "739184", team_key="the organiser's team key") == "bootstrap"
     assert pins.who_confirms(eve.id) == "self" and pins.who_confirms(zed.id) == "certifier"
     with pytest.raises(PinError, match="another certifier with a PIN here confirms"):
         pins.change_pin(zed.id, "840263")                      # no one vouches

@@ -7,8 +7,10 @@ import pytest
 from cli import cli
 from store.people import PeopleError, PeopleRepo
 from store.pins import FREE_ATTEMPTS, PinLocked, PinRepo, WrongPin
+from store.sync.keys import save_key
 
 EVE_PIN, ZED_PIN = "583920", "402718"
+TEAM_KEY = "handed-out-by-the-organiser-7Qx"
 
 
 def _run(store, *args, **kw):
@@ -33,9 +35,11 @@ def eve(store):
 
 def test_first_pin_on_a_station_is_a_reported_bootstrap(store, tmp_path):
     PeopleRepo(store).add("Eve", "certifier")
-    result = _run(store, "people", "set-pin", "Eve", "--pin-file", _file(tmp_path, "new", EVE_PIN))
+    save_key(store.data_dir, TEAM_KEY)
+    result = _run(store, "people", "set-pin", "Eve", "--pin-file", _file(tmp_path, "new", EVE_PIN),
+                  "--team-key-file", _file(tmp_path, "key", TEAM_KEY))
     assert result.exit_code == 0, result.output
-    assert "No certifier had a PIN on this station" in result.output
+    assert "No certifier had a PIN on this station" in result.output and "team key confirmed" in result.output
     assert "never synced" in result.output and EVE_PIN not in result.output
 
 
@@ -116,10 +120,20 @@ def test_role_changes_to_or_from_certifier_need_a_certifiers_pin(store, eve, tmp
     assert _run(store, "people", "set-role", "Ana", "coach").exit_code == 1
 
 
-def test_a_station_without_certifier_pins_bootstraps_and_says_so(store):
-    result = _run(store, "people", "add", "Eve", "--role", "certifier")
+def test_a_station_without_certifier_pins_bootstraps_with_the_team_key_and_says_so(store):
+    save_key(store.data_dir, TEAM_KEY)
+    wrong = _run(store, "people", "add", "Eve", "--role", "certifier", input="a rep's guess\n")
+    assert wrong.exit_code == 1 and "not this station's team sync key" in wrong.output
+    assert "the organiser gives" in wrong.output                     # what is asked, and who has it
+    assert PeopleRepo(store).list() == []
+    result = _run(store, "people", "add", "Eve", "--role", "certifier", input=f"{TEAM_KEY}\n")
     assert result.exit_code == 0 and "No certifier has a PIN on this station yet" in result.output
-    assert "set-pin" in result.output
+    assert "set-pin" in result.output and TEAM_KEY not in result.output
+    ana = PeopleRepo(store).add("Ana", "rep")
+    refused = _run(store, "people", "set-role", "Ana", "certifier", input="letmein99\n")
+    assert refused.exit_code == 1 and PeopleRepo(store).get(ana.id).role == "rep"
+    ok = _run(store, "people", "set-role", "Ana", "certifier", input=f"{TEAM_KEY}\n")
+    assert ok.exit_code == 0 and PeopleRepo(store).get(ana.id).role == "certifier"
 
 
 def test_a_pin_file_that_never_ends_is_refused(store, eve, tmp_path):
