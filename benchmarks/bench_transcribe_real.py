@@ -1,6 +1,7 @@
 """Real-speech benchmark (issue #13): bare faster-whisper against the rolecall pipeline.
 
-    .venv/bin/python benchmarks/bench_transcribe_real.py [--telephone 80] [--repeat 1] [--dump out.json]
+    .venv/bin/python benchmarks/bench_transcribe_real.py [--telephone 24] [--takes 4] [--repeat 1] [--dump out.json]
+    .venv/bin/python benchmarks/bench_transcribe_real.py --from-dump out.json   # tables again, no run
 
 Inputs: bench_transcribe_realset.real_set() (Debian asterisk-core-sounds-en-wav and
 pocketsphinx-testdata, plus tests/data/realspeech), and the synthetic tr_* clips of
@@ -86,6 +87,7 @@ def synthetic_items(kit_terms: list[str]) -> list[Item]:
     return out
 
 
+SYNTHETIC = ("synthetic", "disfluent-espeak")
 DISFLUENT = [  # no package ships real disfluent speech with its fillers marked; espeak-ng says these
     ("en-us", 150, "So um I think the uh the buyer wants um a shorter contract."),
     ("en-gb", 160, "Uh we called them on Monday and um they said uh send the proposal."),
@@ -155,7 +157,7 @@ def table(rows: list[dict]) -> str:
     groups: dict = defaultdict(list)
     for r in rows:
         groups[(r["source"], "held-out" if r["heldout"] else "tuned", r["vocab"])].append(r)
-        groups[("ALL real" if r["source"] != "synthetic" else "ALL synthetic",
+        groups[("ALL synthetic" if r["source"] in SYNTHETIC else "ALL real",
                 "held-out" if r["heldout"] else "tuned", r["vocab"])].append(r)
     out = ["| source | split | vocabulary | items | words | WER bare | WER pipeline | term misses bare | "
            "term misses pipeline | pipeline / bare time |", "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -170,16 +172,36 @@ def table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def report(rows: list[dict]) -> None:
+    print(table(rows))
+    real = [r for r in rows if r["source"] not in SYNTHETIC]
+    print(f"\nfillers (um, uh...) in the real references: {sum(r['fref'] for r in real)}; in bare "
+          f"transcripts: {sum(r['fb'] for r in real)}; in pipeline transcripts: {sum(r['fp'] for r in real)}")
+    print("\n| filler recall, disfluent espeak-ng clips | vocabulary | fillers said | bare | pipeline |")
+    print("|---|---|---:|---:|---:|")
+    for vocab in ("none", "kit", "source"):
+        d = [r for r in rows if r["source"] == "disfluent-espeak" and r["vocab"] == vocab]
+        n = sum(r["fref"] for r in d)
+        if n:
+            fb = sum(min(r["fb"], r["fref"]) for r in d)
+            fp = sum(min(r["fp"], r["fref"]) for r in d)
+            print(f"| {len(d)} clips | {vocab} | {n} | {fb}/{n} ({fb / n:.0%}) | {fp}/{n} ({fp / n:.0%}) |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--model", default=None)
-    ap.add_argument("--telephone", type=int, default=80, help="telephone prompts (of 254) to use; 0: all")
-    ap.add_argument("--takes", type=int, default=8, help="joined telephone takes (7 prompts each)")
+    ap.add_argument("--telephone", type=int, default=24, help="telephone prompts (of 254) to use; 0: all")
+    ap.add_argument("--takes", type=int, default=4, help="joined telephone takes (7 prompts each)")
     ap.add_argument("--only", default=None, help="comma-separated sources to run")
     ap.add_argument("--dump", default=None, help="write every transcript to this JSON file")
+    ap.add_argument("--from-dump", default=None, help="print the tables of an earlier --dump, run nothing")
     a = ap.parse_args()
+    if a.from_dump:
+        report(json.loads(Path(a.from_dump).read_text()))
+        return
     kit = load_vocabulary_file(ROOT / "assets" / "kit" / "default.yaml")
     tmp = Path(tempfile.mkdtemp())
     items = (real_set(max_telephone=a.telephone or None, n_takes=a.takes) + synthetic_items([t.term for t in kit])
@@ -194,19 +216,7 @@ def main() -> None:
         Path(a.dump).write_text(json.dumps(rows, indent=1))
     print(f"model: bundled tiny.en (int8, {a.threads} threads, beam {tr.settings.beam_size}, VAD on); "
           f"best of {a.repeat}; load average {load0[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end\n")
-    print(table(rows))
-    real = [r for r in rows if r["source"] not in ("synthetic", "disfluent-espeak")]
-    print(f"\nfillers (um, uh...) in the real references: {sum(r['fref'] for r in real)}; in bare "
-          f"transcripts: {sum(r['fb'] for r in real)}; in pipeline transcripts: {sum(r['fp'] for r in real)}")
-    print("\n| filler recall, disfluent espeak-ng clips | vocabulary | fillers said | bare | pipeline |")
-    print("|---|---|---:|---:|---:|")
-    for vocab in ("none", "kit"):
-        d = [r for r in rows if r["source"] == "disfluent-espeak" and r["vocab"] == vocab]
-        n = sum(r["fref"] for r in d)
-        if n:
-            fb = sum(min(r["fb"], r["fref"]) for r in d)
-            fp = sum(min(r["fp"], r["fref"]) for r in d)
-            print(f"| {len(d)} clips | {vocab} | {n} | {fb}/{n} ({fb / n:.0%}) | {fp}/{n} ({fp / n:.0%}) |")
+    report(rows)
 
 
 if __name__ == "__main__":
