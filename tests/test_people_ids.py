@@ -218,3 +218,25 @@ def test_people_rename_keeps_the_id_and_add_refuses_a_name_here(tmp_path):
     listed = json.loads(run("people", "list", "--format", "json").output)
     assert [(p["id"], p["name"]) for p in listed] == [(person_id("Ana Lopez"), "Ana Smith"),
                                                       (person_id("Ben Okafor"), "Ben Okafor")]
+
+
+# -- the picker ---------------------------------------------------------------------------------------
+
+def test_the_picker_tells_two_rows_with_one_name_apart_by_id(qtbot, context):
+    from ui.widgets.person_picker import PersonPicker
+
+    store = context.store
+    made = []
+    for name, team in (("Ana Lopez", "North"), ("ana  lopez", "North")):   # random ids, as before: two rows
+        with store.transaction() as db:
+            fields = store.record_fields()
+            db["people"].insert({**fields, "updated_at": fields["created_at"], "name": name, "role": "rep",
+                                 "team": team})
+        made.append(fields["id"])
+    ben = context.people.add("Ben Okafor", "rep", "South")
+    picker = PersonPicker(context)
+    qtbot.addWidget(picker)
+    labels = {picker.combo.itemData(i).id: picker.combo.itemText(i) for i in range(1, picker.combo.count())}
+    assert labels[ben.id] == "Ben Okafor (rep, South)"
+    assert {labels[pid] for pid in made} == {f"Ana Lopez (rep, North) · id {made[0][:8]}",
+                                             f"ana  lopez (rep, North) · id {made[1][:8]}"}

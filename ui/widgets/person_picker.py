@@ -1,8 +1,11 @@
 """'Who is at this station': choose a person or add one."""
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from store.people import normal_name
 from ui.context import AppContext
 from ui.widgets.person_dialog import AddPersonDialog
 
@@ -33,8 +36,13 @@ class PersonPicker(QWidget):
         self.combo.blockSignals(True)
         self.combo.clear()
         self.combo.addItem("— choose who you are —", None)
-        for person in self.context.people.list():
-            self.combo.addItem(person.label, person)
+        people = self.context.people.list()
+        names = Counter(normal_name(p.name) for p in people)
+        for person in people:
+            # two rows with one name (people made before ids derived from names, at two stations): the
+            # id's start tells them apart here; `rolecall people rename` can then set one apart for good
+            twin = names[normal_name(person.name)] > 1
+            self.combo.addItem(f"{person.label} · id {person.id[:8]}" if twin else person.label, person)
         self.combo.blockSignals(False)
         self._select_current()
 
