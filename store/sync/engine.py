@@ -286,8 +286,9 @@ class Syncer(MediaTransfer, Receiver):
             return False
         self._skips += 1
         seq = batchfmt.parse_name(name)[1]
-        self.report.problems.append(f"{name} on the hub is not this station's: someone with the team key "
-                                    "is publishing as this station. This station numbered its batch past it.")
+        self.report.problems.append(f"{name} on the hub is not a batch this station can read as its own "
+                                    "(damaged, or someone with the team key is publishing as this station). "
+                                    "This station numbered its batch past it.")
         with self.store.transaction() as db:
             set_state(db.conn, "next_seq", str(seq + 1))
         return True
