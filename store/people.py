@@ -90,6 +90,9 @@ class PeopleRepo:
             fields = self.store.record_fields()
             fields["id"] = person_id(name)
             held = db.execute("SELECT name, deleted FROM people WHERE id=?", [fields["id"]]).fetchone()
+            if held is None or held[1]:         # a PIN this station kept for a deleted namesake is not theirs
+                db.execute("DELETE FROM pin_hashes WHERE person_id=?", [fields["id"]])
+                db.execute("DELETE FROM pin_attempts WHERE person_id=?", [fields["id"]])
             if held is not None and held[1] and normal_name(held[0]) == normal_name(name):
                 # their row was deleted here (a tombstone): bring it back, newer than the deletion
                 db["people"].update(fields["id"], {"name": name, "role": role, "team": team, "deleted": 0,

@@ -102,6 +102,24 @@ def test_a_person_deleted_outright_is_added_again_under_their_id(people):
     assert people.add("Ana Lopez", "rep").id == ana.id and count(store) == 1
 
 
+@pytest.mark.parametrize("how", ["flag", "row"])
+def test_a_pin_kept_here_for_a_deleted_person_does_not_come_back_with_their_name(people, how):
+    from store.pins import PinRepo
+
+    store, pins = people.store, PinRepo(people.store)
+    eve = people.add("Eve Martin", "rep")            # (a rep: a PIN is stored the same way for anyone)
+    pins.set_pin(eve.id, "482615")
+    assert pins.has_pin(eve.id)
+    with store.transaction() as db:
+        if how == "flag":
+            db.execute("UPDATE people SET deleted=1, clock=? WHERE id=?", [store.tick(), eve.id])
+        else:
+            db.execute("DELETE FROM people WHERE id=?", [eve.id])
+    again = people.add("Eve Martin", "rep")          # perhaps another Eve Martin: she sets her own PIN
+    assert again.id == eve.id and not pins.has_pin(eve.id)
+    assert store.db.execute("SELECT COUNT(*) FROM pin_hashes WHERE person_id=?", [eve.id]).fetchone() == (0,)
+
+
 # -- renames ------------------------------------------------------------------------------------------
 
 def test_a_rename_keeps_the_id_and_the_old_name_is_free_for_someone_else(people):
