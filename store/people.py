@@ -163,7 +163,8 @@ class PeopleRepo:
         return Person(*row) if row else None
 
     def find(self, key: str) -> Person:
-        """Find a person by id or by name (as :func:`normal_name` compares); a clear error when none or several match."""
+        """Find a person by id or by name (compared as :func:`normal_name` does); a clear error when
+        none or several match."""
         rows = self.store.db.execute(
             "SELECT id, name, role, team FROM people WHERE deleted=0 AND (id=? OR name=? COLLATE NOCASE)",
             [key, key]).fetchall()

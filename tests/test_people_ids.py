@@ -260,8 +260,9 @@ def test_the_picker_tells_two_rows_with_one_name_apart_by_id(qtbot, context):
                                              f"ana  lopez (rep, North) · id {made[1][:8]}"}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="REPORTED to the lead (sync's merge, store/sync/ is not people's): with ids "
-                   "derived from names, `people add \"Eve Martin\" --role rep` at a station that never saw the "
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="REPORTED to the lead (sync's merge; store/sync/ is not people's): with ids derived "
+                   "from names, `people add \"Eve Martin\" --role rep` at a station that never saw the "
                    "certifier Eve needs no confirmation, and when its clock is ahead its version wins, so Eve "
                    "is a rep at every station — a demotion no certifier confirmed")
 def test_adding_a_namesake_rep_elsewhere_does_not_demote_a_certifier(tmp_path):
