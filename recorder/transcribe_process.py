@@ -155,7 +155,10 @@ class TranscriptionProcess:
         while True:
             try:
                 if not res.poll(self.poll_interval):
-                    if self._cancelled:
+                    if self._cancelled:    # the child was killed: return once it is gone (reaped)
+                        proc.join(5)
+                        with self._lock:
+                            self._discard()
                         raise TranscriptionCancelled()
                     if not proc.is_alive():
                         raise EOFError
