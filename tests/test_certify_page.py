@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from store.certification import CertificationRepo
 from store.pins import PinRepo
+from store.sync.keys import save_key
 from test_certif_support import PROGRAM, add_transcript, cast
 from ui.pages.certify_page import CertifyPage
 
@@ -113,9 +114,11 @@ def test_non_certifier_is_not_offered_and_pin_can_be_set(context, qtbot, make_pa
     combo = page.decision.certifier
     assert [combo.itemData(i) for i in range(combo.count())] == [people["Eve"].id]
     assert "no PIN yet" in combo.currentText() and not page.decision.sign.isEnabled()
+    save_key(store.data_dir, "the organiser's team key")
     qtbot.mouseClick(page.decision.set_pin, Qt.MouseButton.LeftButton)
     dialog = page.set_pin_dialog
-    assert dialog.confirm is None                       # the station's first PIN needs no confirmation
+    assert dialog.confirm is None                       # the station's first PIN: the team key confirms
+    qtbot.keyClicks(dialog.team_key, "the organiser's team key")
     qtbot.keyClicks(dialog.new, "582971")
     qtbot.keyClicks(dialog.again, "582971")
     dialog._save()

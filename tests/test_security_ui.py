@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
 
 from store.people import PeopleRepo
 from store.pins import PinRepo
+from store.sync.keys import save_key
 from test_certif_support import cast
 from ui.pages.certify_page import CertifyPage
 from ui.widgets.person_dialog import AddPersonDialog
 
 EVE_PIN, ZED_PIN = "583920", "402718"
+TEAM_KEY = "Zb3-organiser-only-key-77"
 SHOTS = Path("/tmp/shots")
 
 
@@ -42,13 +45,80 @@ def test_a_new_certifier_is_confirmed_by_a_certifiers_pin(context, qtbot):
     assert dialog.person is not None and dialog.person.role == "certifier"
 
 
-def test_the_first_certifier_on_a_station_is_added_and_the_dialog_says_why(context, qtbot):
+def _add(dialog, qtbot):
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+def test_the_first_certifier_on_a_station_needs_the_team_key_and_the_dialog_says_why(context, qtbot):
+    save_key(context.store.data_dir, TEAM_KEY)
+    dialog = _dialog(context, qtbot)
+    qtbot.keyClicks(dialog.name, "Eve")
+    assert not dialog.team_key.isVisible()                         # reps need no confirmation
+    dialog.role.setCurrentText("certifier")
+    assert not dialog.confirm_pin.isVisible() and dialog.team_key.isVisible()
+    assert dialog.team_key.echoMode() == QLineEdit.EchoMode.Password
+    note = dialog.certifier_note.text()
+    assert "team sync key" in note and "organiser" in note and "not to reps" in note
+    qtbot.keyClicks(dialog.team_key, "a rep's guess at the key")
+    _add(dialog, qtbot)
+    assert "not this station's team sync key" in dialog.error.text() and dialog.person is None
+    assert dialog.team_key.text() == "" and context.people.list() == []
+    dialog.team_key.setText(f"{TEAM_KEY}\n")                        # pasted from the key file, newline and all
+    SHOTS.mkdir(exist_ok=True)
+    dialog.grab().save(str(SHOTS / "add_first_certifier_team_key.png"))
+    _add(dialog, qtbot)
+    assert dialog.person is not None and dialog.person.role == "certifier"
+
+
+def test_a_station_without_a_team_key_cannot_add_its_first_certifier(context, qtbot):
     dialog = _dialog(context, qtbot)
     qtbot.keyClicks(dialog.name, "Eve")
     dialog.role.setCurrentText("certifier")
-    assert not dialog.confirm_pin.isVisible() and "without confirmation" in dialog.certifier_note.text()
-    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    assert dialog.person is not None and dialog.person.role == "certifier"
+    add = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert not add.isEnabled() and "Set the team key first" in dialog.error.text()
+    assert not dialog.team_key.isVisible()
+    dialog.role.setCurrentText("rep")                                 # a rep can still be added
+    assert add.isEnabled() and not dialog.error.isVisible()
+    _add(dialog, qtbot)
+    assert dialog.person is not None and dialog.person.role == "rep"
+
+
+def test_the_first_pin_on_a_station_needs_the_team_key_on_the_certify_page(context, qtbot):
+    store = context.store
+    people, _ = cast(store)
+    eve = people["Eve"]
+    page = CertifyPage(context)
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    try:
+        page.decision.certifier.setCurrentIndex(page.decision.certifier.findData(eve.id))
+        qtbot.mouseClick(page.decision.set_pin, Qt.MouseButton.LeftButton)
+        no_key = page.set_pin_dialog
+        assert no_key.confirm is None and "Set the team key first" in no_key.error.text()
+        assert not no_key.save_button.isEnabled() and not no_key.team_key.isVisible()
+        SHOTS.mkdir(exist_ok=True)
+        no_key.grab().save(str(SHOTS / "set_first_pin_no_team_key.png"))
+        no_key.reject()
+        save_key(store.data_dir, TEAM_KEY)
+        qtbot.mouseClick(page.decision.set_pin, Qt.MouseButton.LeftButton)
+        dialog = page.set_pin_dialog
+        assert dialog.team_key.isVisible() and dialog.save_button.isEnabled()
+        assert "team sync key" in dialog.hint.text() and "organiser" in dialog.hint.text()
+        qtbot.keyClicks(dialog.team_key, "a rep's guess at the key")
+        qtbot.keyClicks(dialog.new, "111222")
+        qtbot.keyClicks(dialog.again, "111222")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert "not this station's team sync key" in dialog.error.text() and dialog.isVisible()
+        assert not PinRepo(store).has_pin(eve.id) and dialog.team_key.text() == ""
+        qtbot.keyClicks(dialog.team_key, TEAM_KEY)
+        dialog.grab().save(str(SHOTS / "set_first_pin_team_key.png"))
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.isVisible())
+        PinRepo(store).verify(eve.id, "111222")
+        assert page.decision.sign.isEnabled()
+    finally:
+        page.shutdown()
 
 
 def test_another_certifier_resets_a_forgotten_pin_on_the_certify_page(context, qtbot):

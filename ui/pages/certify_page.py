@@ -17,6 +17,7 @@ from scoring.certification import candidates, suggested_reasons
 from store.certification import CertificationError, CertificationRepo
 from store.certification_evidence import gather
 from store.changes import Changes
+from store.pin_auth import team_key_set
 from store.pins import PinError
 from ui.certificate_pdf import write_certificate
 from ui.widgets.certify_decision import DecisionPanel
@@ -242,14 +243,16 @@ class CertifyPage(QWidget):
         pins = self.repo.pins
         confirm = pins.who_confirms(person.id)
 
-        def save(by: str | None, confirm_pin: str, new: str) -> str | None:
-            try:
-                pins.change_pin(person.id, new, by, confirm_pin)
+        def save(by: str | None, secret: str, new: str) -> str | None:
+            try:            # the station's first PIN: the secret is the team sync key (store/pin_auth.py)
+                pins.change_pin(person.id, new, by, secret if confirm else "",
+                                team_key=secret if confirm is None else None)
             except PinError as exc:
                 return str(exc)
             return None
 
-        dialog = SetPinDialog(person.name, confirm, save, pins.certifiers_with_pin(person.id), self)
+        dialog = SetPinDialog(person.name, confirm, save, pins.certifiers_with_pin(person.id), self,
+                              key_set=team_key_set(self.context.store.data_dir))
         dialog.accepted.connect(lambda: (self._load_certifiers(), self.context.say(f"PIN set for {person.name}.")))
         dialog.open()
         self.set_pin_dialog = dialog

@@ -1,12 +1,15 @@
 """Add a person: name, role, team. A new certifier is confirmed by a certifier's PIN on this station
-(store/pin_auth.py), except while no certifier has one here, which the dialog then says."""
+(store/pin_auth.py); while no certifier has one here, by the team sync key, which the dialog asks for
+and explains (a rep at her own station does not have it)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout)
 
 from store.people import ROLES, PeopleError, PeopleRepo, Person
-from store.pins import PinRepo
+from store.pin_auth import NO_TEAM_KEY, WHAT_THE_KEY_IS, team_key_set
+from store.pins import PinError, PinRepo
+from ui.widgets.pin_dialog import ASK_THE_ORGANISER, team_key_row
 
 
 class AddPersonDialog(QDialog):
@@ -32,6 +35,8 @@ class AddPersonDialog(QDialog):
         self.confirm_pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirm_pin.setAccessibleName("Their PIN")
         self.confirm_pin.setMaxLength(64)
+        self.team_key, self.team_key_row = team_key_row()
+        self.key_set = team_key_set(people.store.data_dir)
         self.certifier_note = QLabel()
         self.certifier_note.setWordWrap(True)
         self.error = QLabel()
@@ -44,6 +49,7 @@ class AddPersonDialog(QDialog):
         self.form.addRow("&Team", self.team)
         self.form.addRow("Confirmed by", self.confirmer)
         self.form.addRow("Their PIN", self.confirm_pin)
+        self.form.addRow("Team key", self.team_key_row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
@@ -60,22 +66,42 @@ class AddPersonDialog(QDialog):
     def needs_confirmation(self) -> bool:
         return self.role.currentText() == "certifier" and self.confirmer.count() > 0
 
+    def needs_team_key(self) -> bool:
+        """Bootstrap: a certifier while no certifier has a PIN here is confirmed with the team key."""
+        return self.role.currentText() == "certifier" and self.confirmer.count() == 0
+
     def _role_changed(self, role: str) -> None:
-        confirm = self.needs_confirmation()
+        confirm, bootstrap = self.needs_confirmation(), self.needs_team_key()
         for widget in (self.confirmer, self.confirm_pin):
             self.form.setRowVisible(widget, confirm)
+        self.form.setRowVisible(self.team_key_row, bootstrap and self.key_set)
+        add = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        add.setEnabled(not bootstrap or self.key_set)
+        self.error.setVisible(bootstrap and not self.key_set)
+        self.error.setText(NO_TEAM_KEY if bootstrap and not self.key_set else "")
         if role != "certifier":
             self.certifier_note.hide()
             return
         self.certifier_note.setText(
             "A certifier signs reps off. A certifier with a PIN on this station confirms a new one."
             if confirm else
-            "No certifier has a PIN on this station yet, so this certifier is added without confirmation. "
-            "They then set a PIN (Certify page, Set PIN…), which later certifiers need.")
+            f"{WHAT_THE_KEY_IS} {ASK_THE_ORGANISER} The new certifier then sets a PIN "
+            "(Certify page, Set PIN…), which later certifiers need.")
         self.certifier_note.show()
+        self.adjustSize()                       # rows and the note come and go with the role
 
     def _add(self) -> None:
         confirm = self.needs_confirmation()
+        if self.needs_team_key():
+            try:
+                PinRepo(self.people.store).check_team_key(self.team_key.text())
+            except PinError as exc:
+                self.team_key.clear()
+                self.error.setText(str(exc))
+                self.error.show()
+                self.adjustSize()
+                self.team_key.setFocus()
+                return
         try:
             self.person = self.people.add(self.name.text(), self.role.currentText(),
                                           self.team.currentText().strip() or None,
