@@ -168,7 +168,8 @@ def stations(tmp_path, hub) -> dict[str, Station]:
             st.cli("sync", "set-key", "--from-file", str(key_file))
         st.cli("sync", "set-hub", hub.location, *where, *(["--fetch-all-media"] if name == "c" else []))
         for person, role, team in PEOPLE[name]:
-            st.cli("people", "add", person, "--role", role, *(["--team", team] if team else []))
+            st.cli("people", "add", person, "--role", role, *(["--team", team] if team else []),
+                   *(["--team-key-file", str(key_file)] if role == "certifier" else []))   # organiser's key
 
     together(made, lambda st: set_up(st.name))
     return made
@@ -312,7 +313,8 @@ def test_one_event_many_stations(stations, hub, tmp_path):
     # -- Eve (certifier) sets her PIN at C and decides; the store refuses what it must --------------------
     pin_file = tmp_path / "pin.txt"
     pin_file.write_text(PIN + "\n", encoding="utf-8")
-    c.cli("people", "set-pin", "Eve Martin", "--pin-file", str(pin_file))
+    c.cli("people", "set-pin", "Eve Martin", "--pin-file", str(pin_file),    # the station's first PIN:
+          "--team-key-file", str(tmp_path / "team-key.txt"))                 # the organiser's key confirms
     assert c.drive("readiness", "--rep", "Ana Lopez", "--program", PROGRAM)["status"] == "ready"
     raj = c.drive("readiness", "--rep", "Raj Patel", "--program", PROGRAM)
     assert raj["status"] != "ready" and not raj["met"] and raj["scorecards"] == 3
@@ -389,7 +391,8 @@ def two_stations(tmp_path: Path, people: dict[str, list[tuple]]) -> tuple[Statio
         st.cli("sync", "set-key", "--from-file", str(key_file))
         st.cli("sync", "set-hub", hub.location)
         for name, role, team in people[st.name]:
-            st.cli("people", "add", name, "--role", role, *(["--team", team] if team else []))
+            st.cli("people", "add", name, "--role", role, *(["--team", team] if team else []),
+                   *(["--team-key-file", str(key_file)] if role == "certifier" else []))
     return made
 
 
@@ -404,28 +407,43 @@ def test_a_rep_registered_at_two_stations_is_one_person_after_sync(tmp_path):
         st.cli("import", str(CAMERA), "--rep", "Ana Lopez", "--exercise", EXERCISE)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (reported to the lead; PINs are #12's): on a station where no "
-                   "certifier has a PIN yet, anyone sets a certifier's first PIN unconfirmed (bootstrap) and "
-                   "signs off in their name; the decision syncs to every station like a real one")
 def test_a_rep_cannot_certify_herself_in_a_certifiers_name_from_her_own_station(tmp_path):
+    """No certifier has a PIN yet at A: the team sync key confirms the first one (#12); Ana lacks it."""
     a, c = two_stations(tmp_path, {"a": [("Ana Lopez", "rep", "North"), ("Ben Okafor", "rep", "South"),
                                          ("Bea Novak", "rep", "North")],
                                    "c": [("Eve Martin", "certifier", None)]})
-    real, forged = tmp_path / "eve-pin.txt", tmp_path / "ana-made-this-up.txt"
-    real.write_text(PIN + "\n", encoding="utf-8")
-    forged.write_text("111222\n", encoding="utf-8")
-    c.cli("people", "set-pin", "Eve Martin", "--pin-file", str(real))      # Eve's PIN, at her station
+    team_key = tmp_path / "team-key.txt"                                    # the organiser's
+    real, forged, guess = tmp_path / "eve-pin.txt", tmp_path / "ana-made-this-up.txt", tmp_path / "ana-guess.txt"
+    for path, text in ((real, PIN), (forged, "111222"), (guess, "kickoff 2026 team key")):
+        path.write_text(text + "\n", encoding="utf-8")
+    c.cli("people", "set-pin", "Eve Martin", "--pin-file", str(real), "--team-key-file", str(team_key))
     c.sync()
     a.sync()                                                                # Eve (the person) reaches A
     take = re.search(r"^Recording (\S+)", a.cli("import", str(CAMERA), "--rep", "Ana Lopez",
                                                 "--exercise", EXERCISE).stdout, re.M)[1]
     for peer in ("Ben Okafor", "Bea Novak"):                                # enough peer scores to be ready
         a.drive("score", take, "--scorer", peer, *sum([["--score", f"{s}=5"] for s in CRITERIA], []))
-    # at her own station, Ana gives Eve a PIN of her choosing, then signs herself off as Eve
-    a.cli("people", "set-pin", "Eve Martin", "--pin-file", str(forged), ok=False)
-    a.drive("sign-off", "--certifier", "Eve Martin", "--pin-file", str(forged), "--rep", "Ana Lopez",
-            "--program", PROGRAM, ok=False)
+    # at her own station, Ana tries to give Eve a PIN of her choosing, or to make herself a certifier
+    refused = a.cli("people", "set-pin", "Eve Martin", "--pin-file", str(forged), "--team-key-file", str(guess),
+                    ok=False)
+    assert refused.returncode == 1 and "not this station's team sync key" in refused.stderr
+    promoted = a.cli("people", "set-role", "Ana Lopez", "certifier", "--team-key-file", str(guess), ok=False)
+    assert promoted.returncode == 1 and "not this station's team sync key" in promoted.stderr
+    signed = a.drive("sign-off", "--certifier", "Eve Martin", "--pin-file", str(forged), "--rep", "Ana Lopez",
+                     "--program", PROGRAM, ok=False)
+    assert signed.returncode == 1 and "no PIN on this station" in signed.stderr
     a.sync()
     c.sync()
     at_eves_station = json.loads(c.cli("export", "certifications", "--format", "json").stdout)
-    assert [r for r in at_eves_station if r["rep"] == "Ana Lopez" and r["decision"] == "certified"] == []
+    assert [r for r in at_eves_station if r["rep"] == "Ana Lopez"] == []
+    # the organiser, who has the key, sets Eve's first PIN at A (Eve chooses it): then Eve signs off there
+    done = a.cli("people", "set-pin", "Eve Martin", "--pin-file", str(real), "--team-key-file", str(team_key))
+    assert "confirmed with the team key" in done.stdout
+    made = a.drive("sign-off", "--certifier", "Eve Martin", "--pin-file", str(real), "--rep", "Ana Lopez",
+                   "--program", PROGRAM)
+    assert (made["decision"], made["certifier"]) == ("certified", "Eve Martin")
+    a.sync()
+    c.sync()
+    at_eves_station = json.loads(c.cli("export", "certifications", "--format", "json").stdout)
+    assert [(r["rep"], r["decision"], r["certifier"]) for r in at_eves_station] == \
+        [("Ana Lopez", "certified", "Eve Martin")]
