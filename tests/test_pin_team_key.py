@@ -146,3 +146,32 @@ def test_cli_certifier_add_and_role_change_need_the_key(store, tmp_path):
     assert _run(store, "people", "add", "Ana", "--role", "rep").exit_code == 0     # reps need nothing
     demote = _run(store, "people", "set-role", "Eve", "rep", input="wrong-key-typed\n")
     assert demote.exit_code == 1 and PeopleRepo(store).find("Eve").role == "certifier"
+
+
+def test_a_station_with_a_key_of_its_own_cannot_send_what_it_bootstrapped(tmp_path):
+    """Why "no key: refused" is enough (store/pin_auth.py): a rep who replaces her station's key with one
+    of her own can bootstrap with it, but the team's stations never apply what that station sends."""
+    hub, a, c = tmp_path / "hub", tmp_path / "a", tmp_path / "c"
+    hub.mkdir()
+
+    def run(data_dir, *args):
+        return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args], catch_exceptions=False)
+
+    for d in (a, c):
+        assert run(d, "sync", "set-key", "--from-file", _file(tmp_path, "team", KEY)).exit_code == 0
+        assert run(d, "sync", "set-hub", str(hub)).exit_code == 0
+    assert run(a, "people", "add", "Ana", "--role", "rep").exit_code == 0
+    for d in (a, c, a):
+        assert run(d, "sync").exit_code == 0
+    own = _file(tmp_path, "own", "ana's very own key")
+    assert run(a, "sync", "set-key", "--from-file", own).exit_code == 0
+    assert run(a, "people", "set-role", "Ana", "certifier", "--team-key-file", own).exit_code == 0
+    refused = run(a, "sync")                                          # the hub's marker: another key
+    assert refused.exit_code == 1 and "Key mismatch" in refused.output and "Nothing was sent" in refused.output
+    (hub / "rolecall-hub.json").unlink()                              # without the marker she can send ...
+    assert run(a, "sync").exit_code == 0
+    (hub / "rolecall-hub.json").unlink()
+    received = run(c, "sync")                                         # ... but each batch says its key
+    assert received.exit_code == 1 and "signed with a different team key" in received.output
+    listed = run(c, "people", "list", "--format", "json").output
+    assert '"role": "rep"' in listed and "certifier" not in listed
