@@ -8,7 +8,7 @@ from pathlib import Path
 
 from store.sync.errors import SyncCancelled
 from store.sync.hub import MediaMismatch
-from store.sync.media import MEDIA_COLUMN, local_media_path, missing_media
+from store.sync.media import MEDIA_COLUMN, fetch_path, missing_media
 from store.sync.report import SyncReport
 from store.sync.tables import synced_tables
 
@@ -81,7 +81,7 @@ class MediaTransfer:
         for _table, row in todo:
             self._check_cancel()
             sha = row[MEDIA_COLUMN]
-            path = local_media_path(self.store, row)
+            path = fetch_path(self.store, row)       # only ever media/sync/<sha256><suffix>
             if path is None or (sha, path) in seen:
                 continue
             seen.add((sha, path))
