@@ -5,6 +5,7 @@
     rolecall sync set-hub DIR|s3://bucket/prefix [--endpoint-url URL] [--fetch-all-media]
     rolecall sync status
     rolecall sync fetch-media
+    rolecall sync forget-station-key STATION_ID    (a station that really lost its signing key)
 
 Safe to re-run at any time; exit status 1 with a plain message when something went wrong.
 """
@@ -131,6 +132,24 @@ def sync_status(obj) -> None:
     if signing:
         from store.sync.station_keys import StationSigner, fingerprint  # noqa: PLC0415
         click.echo(f"Station key fingerprint: {fingerprint(StationSigner(signing).public_hex)}")
+
+
+@sync_group.command("forget-station-key")
+@click.argument("station_id")
+@click.pass_obj
+def sync_forget_station_key(obj, station_id: str) -> None:
+    """Forget the signing key this station holds for another station (only when that station really
+    lost its key — ask its owner first); its next signed batch is trusted as the first one was."""
+    from store.sync.station_keys import forget_pin, get_pin  # noqa: PLC0415
+
+    store = obj.store()
+    if station_id == store.station_id:
+        raise click.ClickException("That is this station's own id; its key is in its database.")
+    if get_pin(store.db.conn, station_id) is None:
+        raise click.ClickException(f"This station holds no key for station {station_id}.")
+    with store.transaction() as db:
+        forget_pin(db.conn, station_id)
+    click.echo(f"Forgot the key of station {station_id}; its next signed batch is trusted on first use.")
 
 
 @sync_group.command("fetch-media")

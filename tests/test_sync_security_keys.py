@@ -118,3 +118,57 @@ def test_a_batch_whose_station_signature_does_not_match_is_refused(tmp_path, hub
     (hub.root / name).write_bytes(gzip.compress(canonical(header) + b"\n" + body))
     report = sync(b, hub)
     assert _names(b) == [] and any(name in p and "station signature" in p for p in report.problems)
+
+
+def test_a_station_before_this_change_still_reads_the_new_signed_batches(tmp_path, hub):
+    """Compatibility the other way: the decode of Rolecall before #12 (7157184, restated here) accepts
+    a signed batch — the new header fields are covered by the team-key HMAC like any other — and a
+    people row arrives without pin_hash, so an older station keeps its own hash."""
+    import gzip
+    import hashlib
+    import json
+
+    from test_sync_security_support import canonical
+
+    a = new_station(tmp_path / "a")
+    add_person(a, "Eve", role="certifier")
+    sync(a, hub)
+    (name,) = hub.list("batches/")
+    raw = gzip.decompress(hub.get(name))
+    head, _, body = raw.partition(b"\n")
+    header = json.loads(head)
+    assert header["format"] == "rolecall-batch/1" and "station_sig" in header
+    assert len(body) == header["body_size"] and hashlib.sha256(body).hexdigest() == header["body_sha256"]
+    signature = header.pop("hmac")
+    assert header["key_id"] == team_key().key_id and team_key().verify(canonical(header), signature)
+    records = json.loads(body)["records"]
+    assert all(r["s"] == header["station"] for r in records)
+    people = [r["row"] for r in records if r["t"] == "people"]
+    assert people and all("pin_hash" not in row for row in people)
+
+
+def test_a_station_that_lost_its_key_is_refused_until_forgotten_on_the_cli(tmp_path, hub):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from test_sync_support import KEY_TEXT
+
+    a, b = new_station(tmp_path / "a"), new_station(tmp_path / "b")
+    add_person(a, "Ana")
+    sync(a, hub), sync(b, hub)
+    with a.transaction() as db:                      # a's key is gone (a database restored from before)
+        db.execute("DELETE FROM station WHERE key='sync.signing_key'")
+    add_person(a, "Ben")
+    sync(a, hub)
+    report = sync(b, hub)
+    assert _names(b) == ["Ana"] and any("forget-station-key" in p for p in report.problems)
+    b.close()
+    (tmp_path / "b" / "sync.key").write_text(KEY_TEXT)
+    repo = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(repo / "main.py"), "--data-dir", str(tmp_path / "b"), "sync",
+                          "forget-station-key", a.station_id], capture_output=True, text=True, cwd=repo,
+                         timeout=120)
+    assert out.returncode == 0 and "Forgot" in out.stdout, out.stderr
+    b = new_station(tmp_path / "b")
+    assert sync(b, hub).ok and _names(b) == ["Ana", "Ben"]

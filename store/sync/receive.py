@@ -90,6 +90,9 @@ class Receiver:
             if ref.station == self.store.station_id:
                 why = ("under this station's id but not signed with its key: someone with the team key "
                        "is publishing as this station")
+            else:
+                why += (" (if that station really lost its key, check with its owner, then run "
+                        f"`rolecall sync forget-station-key {ref.station}` here)")
             self._bad[ref.name] = f"Not applied: {ref.name} is {why}."
             return
         unknown = sorted({r.table for r in batch.records} - set(self.tables))

@@ -98,6 +98,12 @@ def set_pin(conn, station: str, pin: Pin) -> None:
                  [_PIN + station, json.dumps({"key": pin.key, "first_seq": pin.first_seq, "name": pin.name})])
 
 
+def forget_pin(conn, station: str) -> bool:
+    """Drop the key pinned for a station (it really lost its key: a database restored from before its
+    first signed sync). Its next signed batch is trusted on first use again."""
+    return conn.execute("DELETE FROM sync_state WHERE key=?", [_PIN + station]).rowcount > 0
+
+
 def station_names(conn) -> dict[str, str]:
     out = {}
     for key, value in conn.execute("SELECT key, value FROM sync_state WHERE key LIKE ?", [_PIN + "%"]):
