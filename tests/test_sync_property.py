@@ -66,7 +66,8 @@ def do_local(s, kind: str, n: int) -> None:
             db["people"].insert({**f, "updated_at": f["created_at"], "name": f"P{n}-{f['id'][:4]}",
                                  "role": ("rep", "coach", "certifier")[n % 3]})
     elif kind == "edit_person" and people:
-        repo.update(pick(people, n), team=f"Team {n % 4}", name=f"Renamed {n}")
+        pid = pick(people, n)          # names are unique at a station since #14: one per person
+        repo.update(pid, team=f"Team {n % 4}", name=f"Renamed {n} {pid[:8]}")
     elif kind == "delete_person" and people:
         with s.transaction() as db:       # a tombstone: the row stays, marked deleted
             db.execute("UPDATE people SET deleted=1 WHERE id=?", [pick(people, n)])
