@@ -93,7 +93,9 @@ def looks_invented(seg: Segment) -> bool:
       invented ones; a word that unsure is wrong even when something was said, so dropping it costs
       nothing), or the segment's average log probability is under -0.7;
     * more words: average log probability under -0.7, and the words are squeezed (under 0.1 s a
-      word on average) or mostly near zero probability."""
+      word on average), or mostly near zero probability, or the first is (under 0.05: "Thank[0.01]
+      you[0.97]" - once the model has invented a first word, the rest of a stock phrase follows
+      with confidence)."""
     if not seg.words:
         return False
     probs = sorted(w.probability for w in seg.words)
@@ -104,7 +106,8 @@ def looks_invented(seg: Segment) -> bool:
     if seg.avg_logprob >= -0.7:
         return False
     span = (seg.words[-1].end - seg.words[0].start) / len(seg.words)
-    return span < MIN_WORD_SECONDS or probs[len(probs) // 2] < LOW_WORD_PROB
+    return (span < MIN_WORD_SECONDS or probs[len(probs) // 2] < LOW_WORD_PROB
+            or seg.words[0].probability < 0.05)
 
 
 @dataclass

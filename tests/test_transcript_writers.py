@@ -88,6 +88,9 @@ def test_invented_tails_are_recognised():
                            zip("Good morning, everyone, thank you for joining us today.".split(), probs))],
                        avg_logprob=-1.57, no_speech_prob=0.58)
     assert looks_invented(greeting)
+    thanks = Segment(0, 2.88, 3.14, "Thank you", [Word(2.88, 3.14, " Thank", 0.01), Word(3.14, 3.14, " you", 0.97)],
+                     avg_logprob=-1.93, no_speech_prob=0.5)
+    assert looks_invented(thanks)
     # a real, badly heard short answer: one unsure word, the other clear
     five = Segment(0, 0.0, 1.2, "Five, five.", [Word(0.0, 0.72, " Five,", 0.08), Word(1.0, 1.2, " five.", 0.91)],
                    avg_logprob=-0.45, no_speech_prob=0.64)
