@@ -10,6 +10,11 @@ Columns that are the station's own are never taken from a record (issue #12): ``
 (a PIN hash from an older station) are dropped before anything — row, history — is written, and a
 take's ``media_path`` is derived here (media/sync/<sha256><suffix>), or kept when the station already
 holds the row with the same media: a batch never chooses where a file is on this station.
+
+People's ids derive from their names, so two stations that each add "Eve Martin" make one row twice.
+Such independent creations (a different ``created_at``/``station_id``) never take the certifier role
+away: whichever version wins, a live certifier stays one at every station. Demoting a certifier is
+an edit of the row the station received (``people set-role``, confirmed with a certifier's PIN).
 """
 from __future__ import annotations
 
@@ -69,6 +74,18 @@ def local_row(rec_table: str, row: dict, cols: list[str], held: dict | None) -> 
     return row
 
 
+def _independent(row: dict, held: dict) -> bool:
+    """Two stations each created this row (the same person added at both before they synced)."""
+    return (row.get("created_at"), row.get("station_id")) != (held.get("created_at"), held.get("station_id"))
+
+
+def _keeps_certifier(table: str, incoming: dict | None, held: dict | None) -> bool:
+    """A received people version made apart from the live certifier held here may not demote them."""
+    return (table == "people" and held is not None and incoming is not None
+            and held.get("role") == "certifier" and not held.get("deleted")
+            and incoming.get("role") != "certifier" and _independent(incoming, held))
+
+
 def apply_records(conn: sqlite3.Connection, records: list[Record], tables: dict[str, list[str]],
                   local_station: str) -> ApplyStats:
     stats = ApplyStats()
@@ -93,6 +110,10 @@ def apply_records(conn: sqlite3.Connection, records: list[Record], tables: dict[
         if held is not None and rec.version < held:
             _history(conn, rec.table, rec.id, rec.version, rec.op, rec.row, "older than the version held")
             stats.lost += 1
+            if rec.op == "upsert" and _keeps_certifier(rec.table, local_row_now, rec.row):
+                # the older version is the certifier's own creation: the newer one keeps that role
+                conn.execute(f'UPDATE "{rec.table}" SET role=? WHERE id=?', ["certifier", rec.id])
+                stats.changed_by_table[rec.table] = stats.changed_by_table.get(rec.table, 0) + 1
             continue
         same_content = False
         try:
@@ -104,6 +125,8 @@ def apply_records(conn: sqlite3.Connection, records: list[Record], tables: dict[
             else:
                 row = local_row(rec.table, rec.row or {}, cols, local_row_now)
                 row["id"] = rec.id
+                if _keeps_certifier(rec.table, row, local_row_now):
+                    row["role"] = "certifier"
                 if local_row_now is None:
                     names = list(row)
                     conn.execute(f"INSERT INTO {q} ({', '.join(f'{chr(34)}{n}{chr(34)}' for n in names)}) "
