@@ -124,6 +124,16 @@ def _transcript(store: Store, recording_id: str) -> dict | None:
             "segments": segments, "term_hits": hits}
 
 
+def _take_file(store: Store, recording_id: str) -> Path | None:
+    """Where this station keeps the take's file, by the same rule sync uses (never a path a synced row
+    chose: a hostile one could name the database or the key)."""
+    from store.sync.media import local_media_path  # noqa: PLC0415 - sync is not needed to build a kit
+
+    cur = store.db.execute("SELECT * FROM recordings WHERE id=?", [recording_id])
+    found = cur.fetchone()
+    return None if found is None else local_media_path(store, dict(zip([d[0] for d in cur.description], found)))
+
+
 def export_partner_kit(store: Store, program_key: str, out_dir: Path, with_names: bool = False) -> dict:
     """Write the partner kit folder (built aside, then moved into place). Returns the manifest.
 
@@ -143,9 +153,8 @@ def export_partner_kit(store: Store, program_key: str, out_dir: Path, with_names
             if not ID.match(str(x["recording_id"])):    # it becomes a file name below
                 raise PartnerKitError(f"Exemplar take {str(x['recording_id'])[:60]!r} has an unusual id; "
                                       "it cannot be exported.")
-            source = Path(x["media_path"] or "")
-            source = source if source.is_absolute() else store.data_dir / source
-            if not source.is_file():
+            source = _take_file(store, x["recording_id"])
+            if source is None or not source.is_file():
                 raise PartnerKitError(f"The media of exemplar take {x['recording_id']} is missing ({source}).")
             media = Path("media") / f"{x['recording_id']}{source.suffix or '.mp4'}"
             shutil.copy2(source, work / media)

@@ -112,3 +112,17 @@ def test_manifest_cannot_point_outside_the_folder(store, tmp_path):
     (out / "exemplars.json").write_text(json.dumps(manifest))
     result = _run(tmp_path / "fresh", "import-kit", str(out))
     assert result.exit_code == 1 and "missing from the kit folder" in result.output
+
+
+def test_export_never_copies_a_file_a_synced_row_names(store, tmp_path):
+    """A take whose media_path says "rolecall.db" (as a hostile batch could before #12) is not exported
+    with the station's database inside the kit: the file is looked up as sync looks it up."""
+    people, _ = cast(store)
+    rid = add_take(store, people["Ana"].id, media_path="rolecall.db")
+    _exemplar(store, rid)
+    result = _run(store.data_dir, "export", "partner-kit", "new-messaging-certification",
+                  "--out", str(tmp_path / "partner"))
+    assert result.exit_code != 0
+    assert "missing" in result.output
+    assert not any(p.read_bytes()[:16] == b"SQLite format 3\x00"
+                   for p in tmp_path.rglob("*") if p.is_file() and "partner" in str(p))
