@@ -1,13 +1,15 @@
 """People at the stations: reps, coaches and certifiers.
 
 Adding a certifier, or changing a role to or from certifier, needs a certifier's PIN on this station
-(``confirm_by`` and ``confirm_pin``; on a station where no certifier has a PIN yet, none): see
-store/pin_auth.py. :meth:`PeopleRepo.needs_certifier_confirmation` tells a form whether to ask.
+(``confirm_by`` and ``confirm_pin``): see store/pin_auth.py. On a station where no certifier has a PIN
+yet, the CLI and the app's dialogs ask for the team sync key instead; this class accepts the change
+there, because a certifier without a PIN can sign nothing off and the first PIN itself needs the key
+(PinRepo.change_pin). :meth:`PeopleRepo.needs_certifier_confirmation` tells a form whether to ask.
 
 A new person's id is derived from their name (:func:`person_id`, as kit items' ids are from their slugs),
 so two stations that both add "Ana Lopez" before they sync hold one row id, and sync merges them like
-any concurrent edit. The id is fixed at creation: a rename keeps it. People made before this kept the
-random ids they had."""
+any concurrent edit (except that such a namesake never takes the certifier role away: store/sync/apply.py).
+The id is fixed at creation: a rename keeps it. People made before this kept the random ids they had."""
 from __future__ import annotations
 
 import unicodedata
