@@ -12,8 +12,12 @@ Applied to every segment as it comes out of the model:
   * the stock phrases Whisper invents on silence ("Thank you.", "Thanks for watching!") are dropped
     when the segment is also doubtful (some no-speech probability or a low log probability);
   * a phrase repeated in a loop inside a segment (n-gram of 1..8 words three or more times in a
-    row) is collapsed to one occurrence;
-  * a segment whose text repeats one of the two previous segments word for word is dropped.
+    row) is collapsed to one occurrence, when the repeats do not sound spoken;
+  * a segment whose text repeats one of the two previous segments word for word is dropped;
+  * words the model invented after the speech (``looks_invented``) are dropped.
+Issue #13 (real recordings, see BENCHMARKS.md): the guards made for silence (short doubtful
+segments, stock phrases, repeated segments) drop only where Silero VAD hears no speech under the
+segment (``SegmentFilter.has_speech``, set by the transcriber); without it they act as before.
 """
 from __future__ import annotations
 
