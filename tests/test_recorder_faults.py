@@ -87,7 +87,9 @@ def test_camera_fault_is_noticed_and_audio_continues(tmp_path, fault, reason):
     assert len(gaps) == 1 and gaps[0].reason == reason
     assert gaps[0].noticed - gaps[0].start <= 2.0           # the watchdog's promise
     assert 0.4 <= gaps[0].start <= 1.5                       # 20 good frames at 30 fps (~0.67 s)
-    assert gaps[0].end == pytest.approx(result.duration, abs=0.05)
+    # the gap runs to the end of the take (closed at stop; on a loaded machine the stop lands a few
+    # frames after the last sample written, so this is "at the end", not a timing check)
+    assert gaps[0].end == pytest.approx(result.duration, abs=0.3)
     assert any("camera" in w.lower() for w in warnings)
     info = probe(result.path)
     assert info.has_video and info.has_audio
