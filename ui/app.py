@@ -48,8 +48,6 @@ def run_app(data_dir: Path, argv: list[str], make_services: Callable | None = No
         return 1
     if make_services is None:
         from ui.services import build_services as make_services  # noqa: PLC0415
-    from store.stations import publish_name  # noqa: PLC0415
-    publish_name(store)         # other stations learn this one's name at their next sync
     services = make_services(store)
     context = AppContext(store, Settings(), services=services)
     window = MainWindow(context)
