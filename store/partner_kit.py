@@ -14,7 +14,6 @@ store/partner_kit_import.py.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -26,17 +25,8 @@ import yaml
 from store.clock import kit_id, now_iso
 from store.db import Store
 from store.kit import KitRepo
-
-from store.partner_kit_import import (FORMAT, ID, MANIFEST, PartnerImport, PartnerKitError,  # noqa: F401
+from store.partner_kit_import import (FORMAT, ID, MANIFEST, PartnerImport, PartnerKitError, sha256_file,  # noqa: F401
                                       import_exemplars)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # -- export ----------------------------------------------------------------------------------------

@@ -193,7 +193,7 @@ def store_media(store: Store, source: Path, sha256: str) -> tuple[str, int]:
         try:
             os.link(temp, target)                      # create-only: never replaces a file
         except FileExistsError:
-            if _sha256(target) != sha256:
+            if sha256_file(target) != sha256:
                 raise PartnerKitError(f"{rel.as_posix()} is already here with other content; it was left "
                                       "as it is and this take skipped") from None
         except OSError:                                # no hard links on this file system
@@ -205,7 +205,7 @@ def store_media(store: Store, source: Path, sha256: str) -> tuple[str, int]:
     return rel.as_posix(), size
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
