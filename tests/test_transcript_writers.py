@@ -4,7 +4,8 @@ import json
 import pytest
 
 from recorder.subtitles import render, to_record, to_srt, to_txt, to_vtt
-from recorder.transcript_filters import SegmentFilter, collapse_loops, looks_invented, split_sentences
+from recorder.transcript_filters import (SegmentFilter, collapse_loops, looks_invented, split_sentences,
+                                         squeezed_loop)
 from recorder.transcript_types import Segment, Word
 from scoring.terms import VocabTerm, find_terms
 
@@ -100,6 +101,20 @@ def test_invented_tails_are_recognised():
                                       avg_logprob=-0.9))
     f = SegmentFilter()
     assert f.accept(tail) is None and f.dropped == 1
+
+
+def test_a_loop_squeezed_into_a_moment_is_dropped_whole():
+    """Measured on a real take (issue #13): a 0.5 s segment after the last word, 27 loops long."""
+    text = "for you. " + "Thank you very much for joining us. " * 27
+    words = [Word(29.0 + i * 0.003, 29.0 + i * 0.003, " " + t, 0.6) for i, t in enumerate(text.split())]
+    loop = Segment(0, 29.0, 29.5, text, words, avg_logprob=-0.33, no_speech_prob=0.41, compression_ratio=17.86)
+    assert squeezed_loop(loop)
+    f = SegmentFilter()
+    assert f.accept(loop) is None and f.dropped == 1
+    # the same words said at a speaking pace, or a short squeezed phrase without a loop, are not this
+    said = Segment(0, 0, 60, text, spoken(text), compression_ratio=17.86)
+    assert not squeezed_loop(said)
+    assert not squeezed_loop(Segment(0, 0, 1, "go on now then", squeezed("go on now then"), compression_ratio=1.1))
 
 
 def test_filter_drops_no_speech_stock_phrases_and_repeats():
