@@ -114,7 +114,13 @@ def test_a_loop_squeezed_into_a_moment_is_dropped_whole():
     # the same words said at a speaking pace, or a short squeezed phrase without a loop, are not this
     said = Segment(0, 0, 60, text, spoken(text), compression_ratio=17.86)
     assert not squeezed_loop(said)
-    assert not squeezed_loop(Segment(0, 0, 1, "go on now then", squeezed("go on now then"), compression_ratio=1.1))
+    assert not squeezed_loop(Segment(0, 0, 1, "go on now then", spoken("go on now then"), compression_ratio=1.1))
+    # no loop, but 21 words in 0.36 s after the last spoken word (a synthetic clip, kit hotwords)
+    tail = "call to action. Thank you for watching. Thank you for watching. Thank you for watching. Bye bye."
+    ws = [Word(3.76 + i * 0.017, 3.76 + i * 0.017, " " + t, 0.5) for i, t in enumerate(tail.split())]
+    assert squeezed_loop(Segment(0, 3.76, 4.12, tail, ws, avg_logprob=-0.85, no_speech_prob=0.76,
+                                 compression_ratio=2.14))
+    assert not squeezed_loop(Segment(0, 0, 1, "go on now", squeezed("go on now"), compression_ratio=1.1))
 
 
 def test_filter_drops_no_speech_stock_phrases_and_repeats():
@@ -132,9 +138,9 @@ def test_filter_drops_no_speech_stock_phrases_and_repeats():
     assert f.accept(Segment(0, 0, 1, " . .")) is None
     assert f.accept(Segment(0, 0, 1, "Ask the champion.")) is not None
     assert f.accept(Segment(0, 1, 2, "Ask the champion.")) is None  # a repeated segment
-    loop = squeezed("go on go on go on go on")
-    kept = f.accept(Segment(0, 0, 1, "go on go on go on go on", loop))
-    assert kept is not None and kept.text == "go on" and len(kept.words) == 2
+    loop = spoken("then we") + squeezed("go on go on go on go on", t0=0.7)
+    kept = f.accept(Segment(0, 0, 1, "then we go on go on go on go on", loop))
+    assert kept is not None and kept.text == "then we go on" and len(kept.words) == 4
     assert f.dropped == 6
 
 
