@@ -29,7 +29,7 @@ import numpy as np
 
 from recorder.audio_decode import SAMPLE_RATE, DecodedAudio, decode_audio
 from recorder.transcript_filters import SegmentFilter, split_sentences
-from recorder.transcript_repair import GapRepair, speech_seconds
+from recorder.transcript_repair import GapRepair, speech_seconds, unsure_opening
 from recorder.transcript_types import Segment, Transcript, TranscriptInfo, Word
 
 MODEL_FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt")
@@ -227,8 +227,12 @@ class Transcriber:
                           avg_logprob=float(raw.avg_logprob), no_speech_prob=float(raw.no_speech_prob),
                           compression_ratio=float(raw.compression_ratio))
             first = seg.words[0].start if seg.words else seg.start
+            fills = None
+            if repair is not None and first - covered < repair.min_gap and (n := unsure_opening(seg.words)):
+                seg, fills = self._reopen(repair, seg, n, covered, last)
+                first = seg.words[0].start
             if repair is not None:
-                for fill in repair.fill(covered, first, last, seg.words):
+                for fill in fills if fills is not None else repair.fill(covered, first, last, seg.words):
                     for kept in emit(fill):
                         last = (last + kept.words)[-3:]
                         yield kept
@@ -239,6 +243,21 @@ class Transcriber:
         if repair is not None:
             for fill in repair.fill(covered, audio.duration, last):
                 yield from emit(fill)
+
+    @staticmethod
+    def _reopen(repair: GapRepair, seg: Segment, n: int, covered: float,
+                last: list[Word]) -> tuple[Segment, list[Segment] | None]:
+        """(``seg`` without its ``n`` unsure opening words, the segments heard under them) when the
+        repair hears that speech more surely; else (``seg``, None)."""
+        unsure, rest = seg.words[:n], seg.words[n:]
+        trial = repair.fill(covered, rest[0].start, last, rest, min_speech=0.5)
+        heard = [w for t in trial for w in t.words]
+        if not heard or sum(w.probability for w in heard) / len(heard) <= max(w.probability for w in unsure):
+            repair.repaired -= len(trial)
+            return seg, None
+        return Segment(index=seg.index, start=rest[0].start, end=seg.end, text="".join(w.word for w in rest).strip(),
+                       words=rest, avg_logprob=seg.avg_logprob, no_speech_prob=seg.no_speech_prob,
+                       compression_ratio=seg.compression_ratio), trial
 
     def transcribe_all(self, source, vocabulary: Sequence[str] = ()) -> Transcript:
         infos: list[TranscriptInfo] = []

@@ -38,7 +38,8 @@ class GapRepair:
     min_speech: float = 1.0
     repaired: int = 0  # segments recovered
 
-    def fill(self, start: float, end: float, before: list[Word] = (), after: list[Word] = ()) -> list[Segment]:
+    def fill(self, start: float, end: float, before: list[Word] = (), after: list[Word] = (),
+             min_speech: float | None = None) -> list[Segment]:
         """Segments for the speech in [start, end) (absolute seconds) that no segment covers.
 
         ``before`` / ``after``: the transcript's words just before and after the gap."""
@@ -54,7 +55,7 @@ class GapRepair:
         gap = self.samples[a:b]
         regions = get_speech_timestamps(gap, VadOptions(min_silence_duration_ms=500), sampling_rate=sr)
         speech = sum(r["end"] - r["start"] for r in regions) / sr
-        if speech < self.min_speech:
+        if speech < (self.min_speech if min_speech is None else min_speech):
             return []
         lo = max(0, regions[0]["start"] - int(0.2 * sr))
         hi = min(len(gap), regions[-1]["end"] + int(0.2 * sr))
@@ -85,6 +86,19 @@ class GapRepair:
                                avg_logprob=float(raw.avg_logprob), no_speech_prob=float(raw.no_speech_prob),
                                compression_ratio=float(raw.compression_ratio)))
         return out
+
+
+def unsure_opening(words: list[Word], max_prob: float = 0.1, max_words: int = 3) -> int:
+    """How many words open ``words`` that the model wrote over speech it did not recognise.
+
+    With hotwords, tiny.en sometimes replaces the opening of a clip with a word or two it is sure
+    of at under 10 % ("The call to action was a second meeting" came out "when[0.00] a[0.08]
+    second[0.89] meet..."; issue #13).  Up to ``max_words`` leading words under ``max_prob``,
+    followed by a word above it; 0 when there is no such opening."""
+    n = 0
+    while n < min(max_words, len(words) - 1) and words[n].probability < max_prob:
+        n += 1
+    return n if n and words[n].probability >= max_prob else 0
 
 
 def _tok(w: Word) -> str:

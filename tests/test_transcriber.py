@@ -13,7 +13,8 @@ from rapidfuzz.distance import Levenshtein
 from recorder.audio_decode import AudioDecodeError, decode_audio
 from recorder.transcriber import (ModelNotFoundError, Transcriber, bias_kwargs, bundled_model_dir,
                                   check_model_dir, resolve_model)
-from scoring.terms import TimedWord, VocabTerm, find_terms, vocabulary_phrases
+from recorder.transcription_pipeline import bias_phrases
+from scoring.terms import TimedWord, VocabTerm, find_terms, load_vocabulary_file, vocabulary_phrases
 
 SPEECH = Path(__file__).parent / "data" / "speech"
 CLIPS = ["tr_teachback_us", "tr_champion_gb", "tr_outreach_f3", "tr_roleplay_m7", "tr_clinic_us"]
@@ -203,3 +204,29 @@ def test_opening_skipped_by_biasing_is_recovered(transcriber, name, vocab, openi
     unrepaired = Transcriber(repair_gaps=False)
     unrepaired._model = transcriber.model  # same loaded model, repair off: shows the skip is real
     assert unrepaired.transcribe_all(SPEECH / f"{name}.wav", vocab).words[0].start > 1.0
+
+
+def test_unsure_opening_words_are_counted():
+    from recorder.transcript_repair import unsure_opening
+    from recorder.transcript_types import Word
+
+    def ws(*probs):
+        return [Word(i * 0.4, i * 0.4 + 0.3, f" w{i}", p) for i, p in enumerate(probs)]
+    assert unsure_opening(ws(0.0, 0.08, 0.89, 0.5)) == 2
+    assert unsure_opening(ws(0.9, 0.01, 0.9)) == 0  # a sure opening
+    assert unsure_opening(ws(0.01, 0.02, 0.03, 0.04, 0.9)) == 0  # more than three: not an opening slip
+    assert unsure_opening(ws(0.01)) == 0 and unsure_opening([]) == 0
+
+
+def test_opening_written_over_by_hotwords_is_heard_again(transcriber):
+    """Issue #13: with the kit's hotwords tiny.en writes "one[<0.1]" over "The call to action" and
+    goes on from "a second meeting"; the unsure opening is transcribed again."""
+    kit = bias_phrases(load_vocabulary_file(Path(__file__).parent.parent / "assets" / "kit" / "default.yaml"))
+    clip = SPEECH / "tr_opening_cta.wav"
+    tr = Transcriber(biasing="hotwords")
+    tr._model = transcriber.model
+    words = norm_words(tr.transcribe_all(clip, kit).text)
+    assert words[:4] == ["the", "call", "to", "action"], words
+    unrepaired = Transcriber(biasing="hotwords", repair_gaps=False)
+    unrepaired._model = transcriber.model  # the same model, repair off: shows the slip is real
+    assert "action" not in norm_words(unrepaired.transcribe_all(clip, kit).text)

@@ -24,6 +24,9 @@ speak tr_roleplay_m7 en-us+m7 185 \
   "In the role play I reframed the pricing concern and asked the economic buyer who else should join the discovery call."
 speak tr_clinic_us en-us 170 \
   "At the deal clinic we practiced the cold call opener, a Socratic question, and a short teach-back on the new messaging."
+# Issue #13: with the kit's hotwords tiny.en writes "when[0.00] a[0.08]" over this opening
+speak tr_opening_cta en-gb-scotland 160 \
+  "The call to action was a second meeting with their finance team next Tuesday."
 
 # No speech at all: digital silence, and noise (pink noise plus a low hum), 16 kHz mono.
 sox -R -D -n -r 16000 -c 1 -b 16 tr_silence.wav trim 0 6
