@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from recorder.audio_decode import SAMPLE_RATE, DecodedAudio, decode_audio
+from recorder.speech_only import speech_segments
 from recorder.transcript_filters import SegmentFilter, split_sentences
 from recorder.transcript_repair import GapRepair, speech_seconds, unsure_opening
 from recorder.transcript_types import Segment, Transcript, TranscriptInfo, Word
@@ -196,7 +197,7 @@ class Transcriber:
 
         flt.has_speech = has_speech
         kwargs = self.model_kwargs(vocabulary)
-        segments, _ = self.model.transcribe(samples, **kwargs)
+        segments = speech_segments(self.model, samples, kwargs, sr)
         repair = None
         if self.settings.repair_gaps and ("hotwords" in kwargs or "initial_prompt" in kwargs):
             prompt_only = {k: v for k, v in kwargs.items() if k != "hotwords"}
