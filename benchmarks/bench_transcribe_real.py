@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_transcribe_realset import Item, real_set  # noqa: E402
+from vocab_clips import vocab_items  # noqa: E402
 from recorder.audio_decode import decode_audio  # noqa: E402
 from recorder.transcriber import Transcriber  # noqa: E402
 from recorder.transcript_types import Transcript, TranscriptInfo  # noqa: E402
@@ -87,7 +88,7 @@ def synthetic_items(kit_terms: list[str]) -> list[Item]:
     return out
 
 
-SYNTHETIC = ("synthetic", "disfluent-espeak")
+SYNTHETIC = ("synthetic", "disfluent-espeak", "vocab-espeak", "vocab-take")
 DISFLUENT = [  # no package ships real disfluent speech with its fillers marked; espeak-ng says these
     ("en-us", 150, "So um I think the uh the buyer wants um a shorter contract."),
     ("en-gb", 160, "Uh we called them on Monday and um they said uh send the proposal."),
@@ -172,7 +173,36 @@ def table(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def headline(rows: list[dict]) -> str:
+    """The issue's two comparisons: on real speech, the pipeline with the kit vocabulary (what
+    ``rolecall transcribe`` does by default) against bare faster-whisper with no vocabulary; on the
+    vocabulary clips, the pipeline against bare with the same biasing."""
+    def pick(kind, split, vocab):
+        real = kind == "real"
+        return {(r["source"], r["name"]): r for r in rows
+                if (r["source"] not in SYNTHETIC) == real and r["heldout"] == (split == "held-out")
+                and r["vocab"] == vocab and (real or r["source"].startswith("vocab"))}
+    out = ["| comparison | split | items | WER bare | WER pipeline | term misses bare | term misses pipeline "
+           "| pipeline / bare time |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for kind, bare_vocab, label in (("real", "none", "real speech: pipeline + kit vs bare, no vocabulary"),
+                                    ("real", "kit", "real speech: pipeline vs bare, both + kit"),
+                                    ("vocab", "kit", "vocabulary clips: pipeline vs bare, both + kit")):
+        for split in ("held-out", "tuned"):
+            b, p = pick(kind, split, bare_vocab), pick(kind, split, "kit")
+            keys = sorted(set(b) & set(p))
+            if not keys:
+                continue
+            n = sum(p[k]["n"] for k in keys)
+            nt = sum(p[k]["nt"] for k in keys)
+            out.append(f"| {label} | {split} | {len(keys)} | {sum(b[k]['eb'] for k in keys) / n:.3f} | "
+                       f"{sum(p[k]['ep'] for k in keys) / n:.3f} | {sum(b[k]['mb'] for k in keys)}/{nt} | "
+                       f"{sum(p[k]['mp'] for k in keys)}/{nt} | "
+                       f"{sum(p[k]['tp'] for k in keys) / sum(b[k]['tb'] for k in keys):.3f} |")
+    return "\n".join(out)
+
+
 def report(rows: list[dict]) -> None:
+    print(headline(rows) + "\n")
     print(table(rows))
     real = [r for r in rows if r["source"] not in SYNTHETIC]
     print(f"\nfillers (um, uh...) in the real references: {sum(r['fref'] for r in real)}; in bare "
@@ -193,6 +223,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--model", default=None)
+    ap.add_argument("--biasing", default=None, help="prompt|hotwords|both|none (default: the app's)")
     ap.add_argument("--telephone", type=int, default=24, help="telephone prompts (of 254) to use; 0: all")
     ap.add_argument("--takes", type=int, default=4, help="joined telephone takes (7 prompts each)")
     ap.add_argument("--only", default=None, help="comma-separated sources to run")
@@ -205,16 +236,17 @@ def main() -> None:
     kit = load_vocabulary_file(ROOT / "assets" / "kit" / "default.yaml")
     tmp = Path(tempfile.mkdtemp())
     items = (real_set(max_telephone=a.telephone or None, n_takes=a.takes) + synthetic_items([t.term for t in kit])
-             + disfluent_items(tmp))
+             + disfluent_items(tmp) + vocab_items(tmp, [t.term for t in kit]))
     if a.only:
         items = [it for it in items if it.source in a.only.split(",")]
-    tr = Transcriber(model=a.model, threads=a.threads)
+    tr = Transcriber(model=a.model, threads=a.threads, **({"biasing": a.biasing} if a.biasing else {}))
     tr.model.transcribe(decode_audio(SPEECH / "tr_champion_gb.wav").samples, **tr.model_kwargs())  # warm-up
     load0 = os.getloadavg()
     rows = measure(tr, items, kit, a.repeat)
     if a.dump:
         Path(a.dump).write_text(json.dumps(rows, indent=1))
-    print(f"model: bundled tiny.en (int8, {a.threads} threads, beam {tr.settings.beam_size}, VAD on); "
+    print(f"model: bundled tiny.en (int8, {a.threads} threads, beam {tr.settings.beam_size}, VAD on, "
+          f"biasing {tr.settings.biasing}); "
           f"best of {a.repeat}; load average {load0[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end\n")
     report(rows)
 

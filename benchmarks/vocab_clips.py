@@ -1,0 +1,78 @@
+"""Synthetic vocabulary clips for the transcription benchmarks (issue #13): made at run time.
+
+Thirty sentences a rep might say at a workshop, each using one to three terms of the default kit
+(canonical terms, inflections and aliases), spoken by espeak-ng in eight voices and three speeds,
+plus four joined "takes" of 40-60 s (the shape of a teach-back: pauses, window boundaries).  None
+of these sentences is in tests/data/speech, where the filters were tuned; they are split held-out /
+tuned by the same hash as the real set (bench_transcribe_realset.is_heldout).
+
+    items = vocab_items(tmp_dir)     # [] when espeak-ng is missing
+"""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from bench_transcribe_realset import Item, join
+
+SENTENCES = [
+    "Before the demo I would reframe the objection around the cost of doing nothing.",
+    "Our champion at the bank forwarded the proposal to the economic buyer on Friday.",
+    "I opened the cold call with a Socratic question about their renewal date.",
+    "Let me do a quick teach-back on the new messaging before lunch.",
+    "The call to action was a second meeting with their finance team next Tuesday.",
+    "In the deal clinic we agreed that we still have no champion in procurement.",
+    "My email outreach got three replies once I cut it to four lines.",
+    "She reframed the price question as a question about risk.",
+    "A good discovery call spends most of the time on the buyer's priorities.",
+    "We practiced cold calling in pairs and scored each other on the opener.",
+    "Who is the economic buyer here, and have we ever spoken to them?",
+    "He asked Socratic questions until the buyer named the problem herself.",
+    "The new messaging has three pillars, and every rep should state them the same way.",
+    "Reframing works best when you first repeat the concern in the buyer's words.",
+    "After the teach-back the team asked her to explain the second pillar again.",
+    "Building a champion takes more than one lunch with a friendly manager.",
+    "Bring two live deals to the deal clinic on Thursday morning.",
+    "End every discovery call with a clear call to action and a date.",
+    "The outreach email mentioned their annual report and a single question.",
+    "Champions sell for you when you are not in the room.",
+    "Try a Socratic question instead of a pitch when the buyer goes quiet.",
+    "Our cold calls improved once we stopped reading the script word for word.",
+    "The economic buyer wanted a pilot before signing the full contract.",
+    "We reframe the timeline by showing what a delay costs each quarter.",
+    "Record your teach-back, watch it once, and retake it if you need to.",
+    "The deal clinic helped me find a next step for a stalled renewal.",
+    "Use the new messaging in every email outreach from now on.",
+    "During discovery she learned that the champion had just been promoted.",
+    "A weak call to action sounds like let me know what you think.",
+    "Pitch the new messaging to your partner, then swap roles and score each other.",
+]
+VOICES = [("en-us", 165), ("en-gb", 160), ("en-us+f3", 170), ("en-us+m7", 150),
+          ("en-gb-scotland", 160), ("en-029", 155), ("en-us-nyc", 175), ("en-gb-x-rp+f2", 165)]
+
+
+def say(text: str, voice: str, wpm: int, wav: Path) -> np.ndarray:
+    from recorder.audio_decode import decode_audio
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(wav), text], check=True,
+                   capture_output=True)
+    return decode_audio(wav).samples
+
+
+def vocab_items(tmp: Path, kit_terms: list[str]) -> list[Item]:
+    """Single sentences and four joined takes; [] if espeak-ng cannot run here."""
+    items: list[Item] = []
+    try:
+        for i, text in enumerate(SENTENCES):
+            voice, wpm = VOICES[i % len(VOICES)]
+            wav = tmp / f"vocab{i:02d}.wav"
+            say(text, voice, wpm + (i % 3 - 1) * 15, wav)
+            items.append(Item("vocab-espeak", f"vocab{i:02d}", text, path=wav, terms=kit_terms))
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    for k in range(4):
+        part = items[k * 7:(k + 1) * 7]
+        take = join(part, "vocab-take", f"vtake{k + 1}", [0.8, 1.5, 0.5, 2.2])
+        items.append(take)
+    return items
