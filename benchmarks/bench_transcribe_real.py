@@ -185,8 +185,8 @@ def headline(rows: list[dict]) -> str:
     out = ["| comparison | split | items | WER bare | WER pipeline | term misses bare | term misses pipeline "
            "| pipeline / bare time |", "|---|---|---:|---:|---:|---:|---:|---:|"]
     for kind, bare_vocab, label in (("real", "none", "real speech: pipeline + kit vs bare, no vocabulary"),
-                                    ("real", "kit", "real speech: pipeline vs bare, both + kit"),
-                                    ("vocab", "kit", "vocabulary clips: pipeline vs bare, both + kit")):
+                                    ("real", "kit", "real speech: pipeline vs bare, same biasing + kit"),
+                                    ("vocab", "kit", "vocabulary clips: pipeline vs bare, same biasing + kit")):
         for split in ("held-out", "tuned"):
             b, p = pick(kind, split, bare_vocab), pick(kind, split, "kit")
             keys = sorted(set(b) & set(p))
@@ -194,9 +194,10 @@ def headline(rows: list[dict]) -> str:
                 continue
             n = sum(p[k]["n"] for k in keys)
             nt = sum(p[k]["nt"] for k in keys)
+            missed = (f"{sum(b[k]['mb'] for k in keys)}/{nt} | {sum(p[k]['mp'] for k in keys)}/{nt}"
+                      if nt and bare_vocab == "kit" else "- | -")
             out.append(f"| {label} | {split} | {len(keys)} | {sum(b[k]['eb'] for k in keys) / n:.3f} | "
-                       f"{sum(p[k]['ep'] for k in keys) / n:.3f} | {sum(b[k]['mb'] for k in keys)}/{nt} | "
-                       f"{sum(p[k]['mp'] for k in keys)}/{nt} | "
+                       f"{sum(p[k]['ep'] for k in keys) / n:.3f} | {missed} | "
                        f"{sum(p[k]['tp'] for k in keys) / sum(b[k]['tb'] for k in keys):.3f} |")
     return "\n".join(out)
 
