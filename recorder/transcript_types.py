@@ -58,7 +58,7 @@ class TranscriptInfo:
     language: str = "en"
     damaged: bool = False
     problems: list[str] = field(default_factory=list)
-    biasing: str = "both"
+    biasing: str = "hotwords"
 
     def to_dict(self) -> dict:
         return asdict(self)

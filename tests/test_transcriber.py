@@ -72,8 +72,9 @@ def test_incomplete_model_directory_names_what_is_missing(tmp_path):
 def test_bias_kwargs_modes():
     assert bias_kwargs(["reframe", "Reframe", " champion "], "prompt") == {
         "initial_prompt": "Glossary: reframe, champion."}
-    assert bias_kwargs(["reframe", "champion"]) == {  # default: prompt (first window) + hotwords (all)
+    assert bias_kwargs(["reframe", "champion"], "both") == {  # prompt (first window) + hotwords (all)
         "initial_prompt": "Glossary: reframe, champion.", "hotwords": "reframe, champion"}
+    assert bias_kwargs(["reframe", "champion"]) == {"hotwords": "reframe, champion"}  # the default (#13)
     assert bias_kwargs(["reframe"], "hotwords") == {"hotwords": "reframe"}
     assert bias_kwargs(["reframe"], "none") == {} and bias_kwargs([], "both") == {}
     long = bias_kwargs([f"term number {i}" for i in range(200)], "prompt")["initial_prompt"]
