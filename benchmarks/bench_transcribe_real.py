@@ -2,10 +2,11 @@
 
     .venv/bin/python benchmarks/bench_transcribe_real.py [--telephone 24] [--takes 4] [--repeat 1] [--dump out.json]
     .venv/bin/python benchmarks/bench_transcribe_real.py --from-dump out.json   # tables again, no run
+    .venv/bin/python benchmarks/bench_transcribe_real.py --biasing both         # another biasing
 
 Inputs: bench_transcribe_realset.real_set() (Debian asterisk-core-sounds-en-wav and
-pocketsphinx-testdata, plus tests/data/realspeech), and the synthetic tr_* clips of
-tests/data/speech.  One process, one loaded model (the bundled tiny.en unless --model), for three
+pocketsphinx-testdata, plus tests/data/realspeech), the synthetic tr_* clips of tests/data/speech,
+and the espeak-ng vocabulary sentences and takes of vocab_clips.py (made at run time).  One process, one loaded model (the bundled tiny.en unless --model), for three
 vocabularies:
 
 * ``none``: no biasing;
@@ -15,7 +16,7 @@ vocabularies:
   synthetic clips), which are spoken.
 
 *Bare* = ``WhisperModel.transcribe(audio, **kw)`` with the same options and biasing the pipeline
-uses (VAD on, beam 5, hotwords + glossary prompt), segments joined; *pipeline* =
+uses (VAD on, beam 5, the default biasing: hotwords), segments joined; *pipeline* =
 ``transcribe_file`` (decode, filters, gap repair, term detection, metrics).  Both get the same
 16 kHz samples.  WER uses Whisper's English text normaliser (whisper-normalizer) on reference and
 hypothesis alike.  Vocabulary misses: occurrences of a term in the reference (scoring.terms
