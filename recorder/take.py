@@ -6,7 +6,6 @@ quiet (within ``watchdog_seconds``), records gaps, and enforces the time limit.
 """
 from __future__ import annotations
 
-import hashlib
 import queue
 import threading
 import time
@@ -22,6 +21,7 @@ from recorder.camera import CameraSource
 from recorder.encoder import DEFAULT_PRESET, Encoder
 from recorder.errors import DiskFullError, NothingToRecordError, RecorderError
 from recorder.microphone import MicrophoneSource
+from store.hashing import sha256_file as file_sha256
 
 
 @dataclass
@@ -58,14 +58,6 @@ class TakeResult:
 
 def _iso_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def file_sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class TakeRecorder:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from store.clock import kit_id
 from store.db import Store
+from store.hashing import sha256_file  # noqa: F401 - partner_kit imports it from here
 
 FORMAT = "rolecall-partner-kit/1"
 MANIFEST = "exemplars.json"
@@ -203,14 +204,6 @@ def store_media(store: Store, source: Path, sha256: str) -> tuple[str, int]:
     finally:
         Path(temp).unlink(missing_ok=True)
     return rel.as_posix(), size
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def import_exemplars(store: Store, folder: Path) -> PartnerImport:

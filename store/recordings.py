@@ -17,21 +17,13 @@ from typing import Callable
 
 from store.clock import now_iso
 from store.db import Store
+from store.hashing import sha256_file
 
 COLUMNS = ("id", "created_at", "station_id", "rep_id", "exercise_id", "partner_id", "status", "source",
            "started_at", "ended_at", "submitted_at", "duration_s", "media_path", "media_sha256",
            "media_size", "has_video", "has_audio", "dropped_frames", "gaps")
 OPEN = ("take", "recovered")   # finished takes a rep may still submit or discard
 RECOVERED_META = "recordings_recovered_at_open"
-
-
-def _sha256(path: Path) -> str:
-    import hashlib  # noqa: PLC0415
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _try_lock(fd: int) -> bool:
@@ -251,7 +243,7 @@ class RecordingRepo:
                     duration, has_v, has_a = info.duration, info.has_video, info.has_audio
                 except Exception:  # noqa: BLE001 - unreadable: keep the file, record nothing in it
                     pass
-                sha, size = _sha256(path), path.stat().st_size
+                sha, size = sha256_file(path), path.stat().st_size
             ended = None
             if path is not None and path.exists():
                 from datetime import datetime, timezone  # noqa: PLC0415

@@ -20,7 +20,6 @@ Only the names a person would pick (criterion slugs, people's names) are turned 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from store.certification import CertificationError, CertificationRepo  # noqa: E402
+from store.hashing import sha256_file  # noqa: E402
 from store.kit import KitRepo  # noqa: E402
 from store.people import PeopleError, PeopleRepo  # noqa: E402
 from store.pins import PinError  # noqa: E402
@@ -41,14 +41,6 @@ from store.sync.tables import synced_tables  # noqa: E402
 
 class Refused(Exception):
     """What a page would show the person as an error."""
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def person(store, name: str):
@@ -82,7 +74,7 @@ def fetch_take(store, args) -> dict:
         path = ensure_media(store, args.take)
     except SyncError as exc:
         raise Refused(str(exc)) from exc
-    return {"path": str(path), "sha256": sha256(path), "size": path.stat().st_size}
+    return {"path": str(path), "sha256": sha256_file(path), "size": path.stat().st_size}
 
 
 def parse_score(text: str) -> tuple[str, int, float | None]:
@@ -193,7 +185,7 @@ def media(store, _args) -> dict:
         row = dict(zip(names, found))
         if has_local_media(store, row):
             path = local_media_path(store, row)
-            out[row["id"]] = {"path": str(path), "sha256": sha256(path)}
+            out[row["id"]] = {"path": str(path), "sha256": sha256_file(path)}
     return out
 
 
