@@ -231,26 +231,3 @@ def test_opening_written_over_by_hotwords_is_heard_again(transcriber):
     unrepaired = Transcriber(biasing="hotwords", repair_gaps=False)
     unrepaired._model = transcriber.model  # the same model, repair off: shows the slip is real
     assert "action" not in norm_words(unrepaired.transcribe_all(clip, kit).text)
-
-
-def test_unsure_opening_is_replaced_only_by_surer_words():
-    """The re-heard opening replaces the unsure words only when it is surer on average and sure of
-    one word at least (a lone "And.[0.14]" re-heard over "send[0.13]" is a guess as well)."""
-    from recorder.transcript_types import Segment, Word
-
-    class Repair:  # the part of GapRepair that _reopen uses: what fill() heard in the gap
-        def __init__(self, heard):
-            self.heard, self.repaired = heard, len(heard)
-
-        def fill(self, *args, **kwargs):
-            return self.heard
-
-    words = [Word(0.0, 0.5, " when", 0.0), Word(0.5, 0.9, " second", 0.9)]
-    seg = Segment(0, 0.0, 0.9, "when second", words)
-    sure = [Segment(0, 0.0, 0.5, "The call", [Word(0.0, 0.2, " The", 0.7), Word(0.2, 0.5, " call", 0.4)])]
-    kept, fills = Transcriber._reopen(Repair(sure), seg, 1, 0.0, [])
-    assert kept.text == "second" and fills == sure
-    guess = [Segment(0, 0.0, 0.5, "And.", [Word(0.0, 0.5, " And.", 0.14)])]
-    repair = Repair(guess)
-    kept, fills = Transcriber._reopen(repair, seg, 1, 0.0, [])
-    assert kept is seg and fills is None and repair.repaired == 0
