@@ -255,13 +255,11 @@ class Transcriber:
     def _reopen(repair: GapRepair, seg: Segment, n: int, covered: float,
                 last: list[Word]) -> tuple[Segment, list[Segment] | None]:
         """(``seg`` without its ``n`` unsure opening words, the segments heard under them) when the
-        repair hears that speech more surely, and is sure of one word at least (tried with a looser
-        threshold: "send[0.13]" re-heard as a lone "And.[0.14]" lost the word); else (``seg``, None)."""
+        repair hears that speech more surely; else (``seg``, None)."""
         unsure, rest = seg.words[:n], seg.words[n:]
         trial = repair.fill(covered, rest[0].start, last, rest, min_speech=0.5)
         heard = [w for t in trial for w in t.words]
-        mean = sum(w.probability for w in heard) / len(heard) if heard else 0.0
-        if mean <= max(w.probability for w in unsure) or not any(w.probability >= 0.5 for w in heard):
+        if not heard or sum(w.probability for w in heard) / len(heard) <= max(w.probability for w in unsure):
             repair.repaired -= len(trial)
             return seg, None
         return Segment(index=seg.index, start=rest[0].start, end=seg.end, text="".join(w.word for w in rest).strip(),
