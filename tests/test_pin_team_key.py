@@ -12,6 +12,7 @@ from store.people import PeopleRepo
 from store.pin_auth import NO_TEAM_KEY, TEAM_KEY_ATTEMPTS, WrongTeamKey, check_team_key
 from store.pins import FREE_ATTEMPTS, PinError, PinLocked, PinRepo
 from store.sync.keys import save_key
+from tests.cli_helpers import run_cli as _run, text_file as _file
 
 KEY = "x7Hq-organiser-key-2026"
 PIN = "583920"
@@ -23,16 +24,6 @@ class Clock:
 
     def __call__(self):
         return self.now
-
-
-def _run(store, *args, **kw):
-    return CliRunner().invoke(cli, ["--data-dir", str(store.data_dir), *args], catch_exceptions=False, **kw)
-
-
-def _file(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text + "\n", encoding="utf-8")
-    return str(path)
 
 
 @pytest.fixture

@@ -1,26 +1,15 @@
 """Issue #12, station side: who may set a PIN and who may make a certifier (store and command line)."""
 from __future__ import annotations
 
-from click.testing import CliRunner
 import pytest
 
-from cli import cli
 from store.people import PeopleError, PeopleRepo
 from store.pins import FREE_ATTEMPTS, PinLocked, PinRepo, WrongPin
 from store.sync.keys import save_key
+from tests.cli_helpers import run_cli as _run, text_file as _file
 
 EVE_PIN, ZED_PIN = "583920", "402718"
 TEAM_KEY = "handed-out-by-the-organiser-7Qx"
-
-
-def _run(store, *args, **kw):
-    return CliRunner().invoke(cli, ["--data-dir", str(store.data_dir), *args], catch_exceptions=False, **kw)
-
-
-def _file(tmp_path, name, text):
-    path = tmp_path / name
-    path.write_text(text + "\n", encoding="utf-8")
-    return str(path)
 
 
 @pytest.fixture
