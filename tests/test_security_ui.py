@@ -83,18 +83,28 @@ def test_a_station_without_a_team_key_cannot_add_its_first_certifier(context, qt
     assert dialog.person is not None and dialog.person.role == "rep"
 
 
-def test_the_first_pin_on_a_station_needs_the_team_key_on_the_certify_page(context, qtbot):
-    store = context.store
-    people, _ = cast(store)
-    eve = people["Eve"]
+def _certify_page(context, qtbot) -> CertifyPage:
     page = CertifyPage(context)
     qtbot.addWidget(page)
     page.resize(1200, 800)
     page.show()
+    return page
+
+
+def _set_pin_dialog(page: CertifyPage, qtbot, person_id: str):
+    """Pick ``person_id`` as the certifier and click Set PIN…; the dialog it opens."""
+    page.decision.certifier.setCurrentIndex(page.decision.certifier.findData(person_id))
+    qtbot.mouseClick(page.decision.set_pin, Qt.MouseButton.LeftButton)
+    return page.set_pin_dialog
+
+
+def test_the_first_pin_on_a_station_needs_the_team_key_on_the_certify_page(context, qtbot):
+    store = context.store
+    people, _ = cast(store)
+    eve = people["Eve"]
+    page = _certify_page(context, qtbot)
     try:
-        page.decision.certifier.setCurrentIndex(page.decision.certifier.findData(eve.id))
-        qtbot.mouseClick(page.decision.set_pin, Qt.MouseButton.LeftButton)
-        no_key = page.set_pin_dialog
+        no_key = _set_pin_dialog(page, qtbot, eve.id)
         assert no_key.confirm is None and "Set the team key first" in no_key.error.text()
         assert not no_key.save_button.isEnabled() and not no_key.team_key.isVisible()
         SHOTS.mkdir(exist_ok=True)
@@ -129,14 +139,9 @@ def test_another_certifier_resets_a_forgotten_pin_on_the_certify_page(context, q
     pins.set_pin(eve.id, EVE_PIN)
     zed = PeopleRepo(store).add("Zed", "certifier", confirm_by=eve.id, confirm_pin=EVE_PIN)
     pins.change_pin(zed.id, ZED_PIN, eve.id, EVE_PIN)
-    page = CertifyPage(context)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
+    page = _certify_page(context, qtbot)
     try:
-        page.decision.certifier.setCurrentIndex(page.decision.certifier.findData(eve.id))
-        qtbot.mouseClick(page.decision.set_pin, Qt.MouseButton.LeftButton)
-        dialog = page.set_pin_dialog
+        dialog = _set_pin_dialog(page, qtbot, eve.id)
         assert dialog.confirm == "self"
         assert [dialog.confirmer.itemText(i) for i in range(dialog.confirmer.count())] == ["Eve (current PIN)", "Zed"]
         assert "never synced" in dialog.hint.text() and "Forgotten or locked" in dialog.hint.text()
