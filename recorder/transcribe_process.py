@@ -64,7 +64,8 @@ def _child_main(requests, results, settings: dict) -> None:  # runs in the child
             n = 0
             for seg in transcriber.transcribe(req["path"], req.get("vocabulary", ()),
                                               on_info=lambda i: results.send(("info", job, i.to_dict())),
-                                              stats=flt, start_at=req.get("start_at", 0.0)):
+                                              stats=flt, start_at=req.get("start_at", 0.0),
+                                              term_forms=req.get("term_forms", ())):
                 results.send(("segment", job, seg.to_dict(full=True)))
                 n += 1
                 if crash_after is not None and n >= crash_after:
@@ -140,7 +141,8 @@ class TranscriptionProcess:
     def run(self, path: str | os.PathLike, vocabulary: Sequence[str] = (),
             on_info: Callable[[TranscriptInfo], None] | None = None,
             on_segment: Callable[[Segment], None] | None = None,
-            crash_after_segments: int | None = None, start_at: float = 0.0) -> Transcript:
+            crash_after_segments: int | None = None, start_at: float = 0.0,
+            term_forms: Sequence[str] = ()) -> Transcript:
         with self._lock:
             self._cancelled = False
             self._ensure_started()
@@ -149,7 +151,8 @@ class TranscriptionProcess:
             res = self._res
             proc = self._proc
             self._req.send({"job": job, "path": os.fspath(path), "vocabulary": list(vocabulary),
-                            "crash_after_segments": crash_after_segments, "start_at": start_at})
+                            "crash_after_segments": crash_after_segments, "start_at": start_at,
+                            "term_forms": list(term_forms)})
         info: TranscriptInfo | None = None
         segments: list[Segment] = []
         while True:

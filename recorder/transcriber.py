@@ -18,6 +18,8 @@
   glossary prompt first.
 * Speech only: the audio is cut to Silero VAD's speech, as ``vad_filter`` does, and no window is
   decoded past its end (``speech_only``).
+* Near misses of a term ("rediscover a call" for "discovery call") are scored against the audio
+  with the term in place and replaced when it fits about as well (``term_recheck``).
 * Guards: VAD, ``condition_on_previous_text=False``, the filters of ``transcript_filters``;
   deterministic decoding (temperature 0, no random fallback) unless ``temperature_fallback``.
 * Audio is decoded by ``audio_decode`` (tolerant of truncated files).
@@ -33,6 +35,7 @@ import numpy as np
 
 from recorder.audio_decode import SAMPLE_RATE, DecodedAudio, decode_audio
 from recorder.speech_only import speech_segments
+from recorder.term_recheck import TermRecheck
 from recorder.transcript_filters import SegmentFilter, split_sentences
 from recorder.transcript_repair import GapRepair, speech_seconds, unsure_opening
 from recorder.transcript_types import Segment, Transcript, TranscriptInfo, Word
@@ -133,6 +136,8 @@ class TranscribeSettings:
     temperature_fallback: bool = False
     # re-transcribe, without biasing, speech the biased pass skipped (see transcript_repair)
     repair_gaps: bool = True
+    # score near misses of the terms against the audio with the term in place (see term_recheck)
+    recheck_terms: bool = True
 
 
 class Transcriber:
@@ -177,11 +182,14 @@ class Transcriber:
 
     def transcribe(self, source, vocabulary: Sequence[str] = (),
                    on_info: Callable[[TranscriptInfo], None] | None = None,
-                   stats: SegmentFilter | None = None, start_at: float = 0.0) -> Iterator[Segment]:
+                   stats: SegmentFilter | None = None, start_at: float = 0.0,
+                   term_forms: Sequence[str] = ()) -> Iterator[Segment]:
         """Decode ``source`` and yield cleaned segments as the model produces them.
 
         ``start_at`` (seconds) resumes an interrupted job: only the audio from there on is
-        transcribed, and times stay relative to the start of the file."""
+        transcribed, and times stay relative to the start of the file.  ``term_forms``: the ways
+        the terms may be said (aliases, inflections) for the near-miss recheck; default
+        ``vocabulary``."""
         audio, name = self.decode(source)
         info = TranscriptInfo(path=name, duration=audio.duration, model=self.model_path,
                               language=self.settings.language, damaged=audio.damaged,
@@ -208,6 +216,11 @@ class Transcriber:
             prompt_only.update(bias_kwargs(vocabulary, "prompt"))
             repair = GapRepair(self.model, samples, [prompt_only, self.model_kwargs(())], offset,
                                audio.sample_rate)
+        recheck = None
+        if self.settings.recheck_terms and ("hotwords" in kwargs or "initial_prompt" in kwargs):
+            recheck = TermRecheck(self.model, samples, list(term_forms or vocabulary),
+                                  prompt=kwargs.get("hotwords") or kwargs.get("initial_prompt", ""),
+                                  offset=offset, sample_rate=sr)
         index = 0
         covered = offset
         last: list[Word] = []
@@ -217,6 +230,8 @@ class Transcriber:
             kept = flt.accept(seg)
             if kept is None:
                 return []
+            if recheck is not None:
+                kept = recheck.apply(kept)
             pieces = split_sentences(kept)
             for p in pieces:
                 p.index = index
@@ -266,10 +281,10 @@ class Transcriber:
                        words=rest, avg_logprob=seg.avg_logprob, no_speech_prob=seg.no_speech_prob,
                        compression_ratio=seg.compression_ratio), trial
 
-    def transcribe_all(self, source, vocabulary: Sequence[str] = ()) -> Transcript:
+    def transcribe_all(self, source, vocabulary: Sequence[str] = (), term_forms: Sequence[str] = ()) -> Transcript:
         infos: list[TranscriptInfo] = []
         flt = SegmentFilter(self.settings.no_speech_threshold)
-        segs = list(self.transcribe(source, vocabulary, on_info=infos.append, stats=flt))
+        segs = list(self.transcribe(source, vocabulary, on_info=infos.append, stats=flt, term_forms=term_forms))
         return Transcript(info=infos[0], segments=segs, dropped=flt.dropped)
 
 

@@ -21,7 +21,7 @@ from recorder.audio_decode import probe_duration
 from recorder.transcribe_process import (TranscriptionCancelled, TranscriptionFailed,
                                          TranscriptionProcess)
 from recorder.transcript_types import Segment, TranscriptInfo
-from recorder.transcription_pipeline import bias_phrases
+from recorder.transcription_pipeline import bias_phrases, said_forms
 from scoring.speech_metrics import segment_start_indices, speech_metrics
 from scoring.terms import find_terms
 from store.transcripts import TranscriptRepo
@@ -124,7 +124,8 @@ class TranscriptionJobRunner:
                 on_segment(rid, seg)
 
         try:
-            self.process.run(media, bias_phrases(terms), on_info=info, on_segment=segment, start_at=start_at)
+            self.process.run(media, bias_phrases(terms), on_info=info, on_segment=segment, start_at=start_at,
+                             term_forms=said_forms(terms))
         except TranscriptionCancelled:
             self.repo.mark_cancelled(rid)
             return JobOutcome(rid, "cancelled", "cancelled by the user", True, tid, start_at)

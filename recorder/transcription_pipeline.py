@@ -38,6 +38,12 @@ def bias_phrases(terms: Sequence[VocabTerm]) -> list[str]:
     return vocabulary_phrases([VocabTerm(t.term) for t in terms], with_inflections=True)
 
 
+def said_forms(terms: Sequence[VocabTerm]) -> list[str]:
+    """Every way a term may be said (canonical, aliases, -ing forms): what the near-miss recheck
+    of recorder/term_recheck.py listens for."""
+    return vocabulary_phrases(terms, with_inflections=True)
+
+
 def analyse(transcript: Transcript, terms: Sequence[VocabTerm]) -> TranscriptionResult:
     words = transcript.words
     hits = find_terms(words, terms)
@@ -51,5 +57,5 @@ def analyse(transcript: Transcript, terms: Sequence[VocabTerm]) -> Transcription
 
 def transcribe_file(transcriber: Transcriber, path: str | os.PathLike,
                     terms: Sequence[VocabTerm]) -> TranscriptionResult:
-    transcript = transcriber.transcribe_all(path, bias_phrases(terms))
+    transcript = transcriber.transcribe_all(path, bias_phrases(terms), said_forms(terms))
     return analyse(transcript, terms)

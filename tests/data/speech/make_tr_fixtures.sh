@@ -27,6 +27,12 @@ speak tr_clinic_us en-us 170 \
 # Issue #13: with the kit's hotwords tiny.en writes "when[0.00] a[0.08]" over this opening
 speak tr_opening_cta en-gb-scotland 160 \
   "The call to action was a second meeting with their finance team next Tuesday."
+# Issue #13: with the kit's hotwords tiny.en writes "this company call" and "mid-ot reach email"
+# for these terms; the near-miss recheck (recorder/term_recheck.py) puts the terms back
+speak tr_nearmiss_discovery en-gb-x-rp+f2 165 \
+  "His discovery calls are short because he prepares three questions in advance."
+speak tr_nearmiss_outreach en-us+f3 170 \
+  "Write the outreach email as if the buyer will read it on a phone."
 
 # No speech at all: digital silence, and noise (pink noise plus a low hum), 16 kHz mono.
 sox -R -D -n -r 16000 -c 1 -b 16 tr_silence.wav trim 0 6
