@@ -18,8 +18,9 @@ Measured with the default kit on the first 60 sentences and 8 takes of vocab_cli
 recordings (session 17): the five stretches under 3 nats were all terms truly said (0.3 to 2.4);
 above came a true term that swallowed a "the" (3.5), then "Teach" -> "teach-back" and "remove" ->
 "reframe", wrongly (3.8, 3.9).  On the real recordings, which never say a term, the cheapest
-near miss the unsure-word gate let through cost 19.7 nats.  ``max_cost`` is 3.0.  Cost: one encoder pass (about 0.3 s) per segment
-with a candidate and about 0.05 s per candidate; on real speech most segments have none.
+near miss the unsure-word gate let through cost 19.7 nats.  ``max_cost`` is 3.0.  Cost: one
+encoder pass (about 0.3 s) per segment with a candidate and about 0.05 s per candidate; on real
+speech most segments have none.
 """
 from __future__ import annotations
 
