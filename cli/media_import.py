@@ -43,7 +43,7 @@ def import_cmd(obj, file: Path, rep, exercise, partner, submit) -> None:
     try:
         if info.is_h264_aac_mp4:
             shutil.copyfile(file, part)
-            how = "copied as it is (already H.264/AAC MP4)"
+            how = f"copied as it is: {_streams(info)} in MP4"
         else:
             transcode(file, part, info)
             how = "re-encoded to H.264/AAC MP4"
@@ -64,3 +64,14 @@ def import_cmd(obj, file: Path, rep, exercise, partner, submit) -> None:
         rec = repo.submit(rec.id)
     click.echo(f"Recording {rec.id}")
     click.echo(f"File {dest} ({how}, {result.duration:.1f} s)")
+    if not result.has_audio:
+        click.echo("It has no sound, so there is nothing to transcribe (its transcription job will fail "
+                   "with \"no audio stream\"); peers can score only what they see.")
+
+
+def _streams(info) -> str:
+    parts = []
+    if info.has_video:
+        parts.append("H.264 video")
+    parts.append("AAC audio" if info.has_audio else "no sound")
+    return ", ".join(parts)

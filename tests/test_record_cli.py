@@ -93,7 +93,8 @@ def test_record_unknown_rep_or_exercise(station):
 def test_import_copies_h264_aac_mp4_as_it_is(station):
     res = station("import", CAMERA, "--rep", "Dana Rep", "--exercise", "cold-call")
     assert res.exit_code == 0, res.output
-    assert "copied as it is" in res.output
+    assert "copied as it is: H.264 video, no sound in MP4" in res.output
+    assert "It has no sound" in res.output
     (_, status, source, duration, has_v, has_a, media, sha), = rows(station.data_dir)
     assert source == "import" and status == "submitted" and has_v and not has_a
     assert (station.data_dir / media).read_bytes() == Path(CAMERA).read_bytes()
