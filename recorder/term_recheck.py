@@ -8,9 +8,9 @@ benchmarks/vocab_clips.py).  The recheck asks the model itself:
 * candidates: a stretch of one segment's words (the term's length -1 to +2 words) whose letters
   are close to a term form's (rapidfuzz ratio >= ``min_similarity``), where the model was unsure
   of at least one word (probability < ``unsure_below``), and that is not a term already;
-* test: the segment's audio is scored by forced alignment (CTranslate2 ``Whisper.align``: the
-  probability of each given token, after the same hotwords as previous text) twice, as written
-  and with the term in place of the stretch;
+* test: the segment's audio is scored (``forced_score``: the log probability of a given text,
+  after the same hotwords as previous text) twice, as written and with the term in place of the
+  stretch;
 * the term replaces the stretch when it costs the whole segment at most ``max_cost`` nats, the
   cheapest first where candidates overlap.  The new words share the stretch's time by length.
 
@@ -30,9 +30,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from recorder.forced_score import ForcedScorer
 from recorder.transcript_types import Segment, Word
-
-PAD = 0.3  # seconds of audio kept around a segment when it is scored
 
 
 def letters(text: str) -> str:
@@ -76,16 +75,11 @@ class TermRecheck:
     replaced: int = 0
 
     def __post_init__(self):
-        from faster_whisper.tokenizer import Tokenizer
         from scoring.terms import VocabTerm
         self.forms = with_plurals(self.phrases)
         self._terms = [VocabTerm(f) for f in self.forms]
-        self._tok = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual,
-                              task="transcribe", language="en")
-        start = list(self._tok.sot_sequence)
-        if self.prompt.strip():
-            start = [self._tok.sot_prev] + self._tok.encode(" " + self.prompt.strip())[:223] + start
-        self._start = start + [self._tok.no_timestamps]
+        self.scorer = ForcedScorer(self.model, self.samples, self.offset, self.sample_rate)
+        self._start = self.scorer.start_sequence(self.prompt)
 
     def candidates(self, words: list[Word]) -> list[Candidate]:
         from rapidfuzz import fuzz
@@ -110,22 +104,18 @@ class TermRecheck:
     def apply(self, seg: Segment) -> Segment:
         """``seg`` with near misses the audio supports replaced by the term; else ``seg`` itself."""
         words = seg.words
-        if not words or seg.end - seg.start + 2 * PAD > 29.5:
+        if not words or not self.scorer.fits(seg.start, seg.end):
             return seg
         cands = self.candidates(words)
         if not cands:
             return seg
-        sr = self.sample_rate
-        a = max(0, int((seg.start - PAD - self.offset) * sr))
-        b = min(len(self.samples), int((seg.end + PAD - self.offset) * sr))
-        enc, frames = self._encode(self.samples[a:b])
-        pieces = [self._tok.encode(" " + w.word if k == 0 and not w.word.startswith(" ") else w.word)
-                  for k, w in enumerate(words)]
-        base = self._logprob(enc, frames, [t for p in pieces for t in p])[0]
+        window = self.scorer.window(seg.start, seg.end)
+        pieces = self.scorer.pieces([w.word for w in words])
+        base = self.scorer.logprob(window, [t for p in pieces for t in p], self._start)[0]
         for c in cands:
-            form = self._tok.encode(" " + c.form)
+            form = self.scorer.tokenizer.encode(" " + c.form)
             toks = [t for p in pieces[:c.first] for t in p] + form + [t for p in pieces[c.stop:] for t in p]
-            total, probs = self._logprob(enc, frames, toks)
+            total, probs = self.scorer.logprob(window, toks, self._start)
             pre = sum(len(p) for p in pieces[:c.first])
             c.cost, c.form_probs = base - total, probs[pre:pre + len(form)]
         self.scored += len(cands)
@@ -158,15 +148,3 @@ class TermRecheck:
             out.append(Word(at, end, " " + p + (tail if k == len(parts) - 1 else ""), prob))
             at = end
         return out
-
-    def _encode(self, audio: np.ndarray):
-        from faster_whisper.audio import pad_or_trim
-        feats = self.model.feature_extractor(audio)[..., :-1]
-        return self.model.encode(pad_or_trim(feats)), min(feats.shape[-1], 3000)
-
-    def _logprob(self, enc, frames: int, tokens: list[int]) -> tuple[float, list[float]]:
-        """Total log probability of ``tokens`` (and the end of text) given the audio, and each
-        token's probability."""
-        r = self.model.model.align(enc, self._start, [tokens], frames)[0]
-        p = np.maximum(np.asarray(r.text_token_probs, dtype=float), 1e-10)
-        return float(np.log(p).sum()), [float(x) for x in p]

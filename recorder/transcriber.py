@@ -34,10 +34,11 @@ from pathlib import Path
 import numpy as np
 
 from recorder.audio_decode import SAMPLE_RATE, DecodedAudio, decode_audio
+from recorder.forced_score import ForcedScorer
 from recorder.speech_only import speech_segments
 from recorder.term_recheck import TermRecheck
 from recorder.transcript_filters import SegmentFilter, split_sentences
-from recorder.transcript_repair import GapRepair, speech_seconds, unsure_opening
+from recorder.transcript_repair import GapRepair, reheard_fits_better, speech_seconds, unsure_opening
 from recorder.transcript_types import Segment, Transcript, TranscriptInfo, Word
 
 MODEL_FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt")
@@ -216,11 +217,12 @@ class Transcriber:
             prompt_only.update(bias_kwargs(vocabulary, "prompt"))
             repair = GapRepair(self.model, samples, [prompt_only, self.model_kwargs(())], offset,
                                audio.sample_rate)
+        bias_prompt = kwargs.get("hotwords") or kwargs.get("initial_prompt", "")
         recheck = None
-        if self.settings.recheck_terms and ("hotwords" in kwargs or "initial_prompt" in kwargs):
-            recheck = TermRecheck(self.model, samples, list(term_forms or vocabulary),
-                                  prompt=kwargs.get("hotwords") or kwargs.get("initial_prompt", ""),
+        if self.settings.recheck_terms and bias_prompt:
+            recheck = TermRecheck(self.model, samples, list(term_forms or vocabulary), prompt=bias_prompt,
                                   offset=offset, sample_rate=sr)
+        scorer = None  # made when an opening is heard again
         index = 0
         covered = offset
         last: list[Word] = []
@@ -251,7 +253,8 @@ class Transcriber:
             # the take's opening only: at a window seam mid-take the first word is often a real word
             # heard in part ("procurement[0.00]"), and one second of it re-heard became "Thank you very much"
             if repair is not None and not last and (n := unsure_opening(seg.words)):
-                seg, fills = self._reopen(repair, seg, n, covered, last)
+                scorer = scorer or ForcedScorer(self.model, samples, offset, sr)
+                seg, fills = self._reopen(repair, scorer, seg, n, covered, last, bias_prompt)
                 first = seg.words[0].start
             if repair is not None:
                 for fill in fills if fills is not None else repair.fill(covered, first, last, seg.words):
@@ -267,14 +270,14 @@ class Transcriber:
                 yield from emit(fill)
 
     @staticmethod
-    def _reopen(repair: GapRepair, seg: Segment, n: int, covered: float,
-                last: list[Word]) -> tuple[Segment, list[Segment] | None]:
+    def _reopen(repair: GapRepair, scorer: ForcedScorer, seg: Segment, n: int, covered: float,
+                last: list[Word], prompt: str) -> tuple[Segment, list[Segment] | None]:
         """(``seg`` without its ``n`` unsure opening words, the segments heard under them) when the
-        repair hears that speech more surely; else (``seg``, None)."""
-        unsure, rest = seg.words[:n], seg.words[n:]
+        audio fits what the repair heard better (``reheard_fits_better``); else (``seg``, None)."""
+        rest = seg.words[n:]
         trial = repair.fill(covered, rest[0].start, last, rest, min_speech=0.5)
         heard = [w for t in trial for w in t.words]
-        if not heard or sum(w.probability for w in heard) / len(heard) <= max(w.probability for w in unsure):
+        if not heard or not reheard_fits_better(scorer, heard, seg, n, prompt):
             repair.repaired -= len(trial)
             return seg, None
         return Segment(index=seg.index, start=rest[0].start, end=seg.end, text="".join(w.word for w in rest).strip(),

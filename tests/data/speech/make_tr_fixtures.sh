@@ -27,6 +27,10 @@ speak tr_clinic_us en-us 170 \
 # Issue #13: with the kit's hotwords tiny.en writes "when[0.00] a[0.08]" over this opening
 speak tr_opening_cta en-gb-scotland 160 \
   "The call to action was a second meeting with their finance team next Tuesday."
+# Issue #13: an unsure opening ("and[0.04] economic[0.02] buyer[0.00]") that is right: heard again
+# it comes out "Oh, and he could help me, can I ask?", which the audio fits worse
+speak tr_opening_eb en-029 155 \
+  "Our economic buyer signed off on the budget before the holidays."
 # Issue #13: with the kit's hotwords tiny.en writes "this company call" and "mid-ot reach email"
 # for these terms; the near-miss recheck (recorder/term_recheck.py) puts the terms back
 speak tr_nearmiss_discovery en-gb-x-rp+f2 165 \
