@@ -62,12 +62,9 @@ class Candidate:
 
 @dataclass
 class TermRecheck:
-    model: object  # faster_whisper.WhisperModel
-    samples: np.ndarray  # the audio transcribed (from ``offset`` on)
+    scorer: ForcedScorer  # over the audio transcribed
     phrases: Sequence[str]  # terms, aliases and inflections, as they may be said
     prompt: str = ""  # the previous text the decoding had (the hotwords)
-    offset: float = 0.0
-    sample_rate: int = 16000
     min_similarity: float = 0.6
     unsure_below: float = 0.5
     max_cost: float = 3.0
@@ -78,7 +75,6 @@ class TermRecheck:
         from scoring.terms import VocabTerm
         self.forms = with_plurals(self.phrases)
         self._terms = [VocabTerm(f) for f in self.forms]
-        self.scorer = ForcedScorer(self.model, self.samples, self.offset, self.sample_rate)
         self._start = self.scorer.start_sequence(self.prompt)
 
     def candidates(self, words: list[Word]) -> list[Candidate]:

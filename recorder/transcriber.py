@@ -218,11 +218,10 @@ class Transcriber:
             repair = GapRepair(self.model, samples, [prompt_only, self.model_kwargs(())], offset,
                                audio.sample_rate)
         bias_prompt = kwargs.get("hotwords") or kwargs.get("initial_prompt", "")
+        scorer = ForcedScorer(self.model, samples, offset, sr)  # judges openings and near misses
         recheck = None
         if self.settings.recheck_terms and bias_prompt:
-            recheck = TermRecheck(self.model, samples, list(term_forms or vocabulary), prompt=bias_prompt,
-                                  offset=offset, sample_rate=sr)
-        scorer = None  # made when an opening is heard again
+            recheck = TermRecheck(scorer, list(term_forms or vocabulary), prompt=bias_prompt)
         index = 0
         covered = offset
         last: list[Word] = []
@@ -253,7 +252,6 @@ class Transcriber:
             # the take's opening only: at a window seam mid-take the first word is often a real word
             # heard in part ("procurement[0.00]"), and one second of it re-heard became "Thank you very much"
             if repair is not None and not last and (n := unsure_opening(seg.words)):
-                scorer = scorer or ForcedScorer(self.model, samples, offset, sr)
                 seg, fills = self._reopen(repair, scorer, seg, n, covered, last, bias_prompt)
                 first = seg.words[0].start
             if repair is not None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from recorder.audio_decode import decode_audio
+from recorder.forced_score import ForcedScorer
 from recorder.term_recheck import Candidate, TermRecheck, with_plurals
 from recorder.transcriber import Transcriber
 from recorder.transcript_types import Word
@@ -58,7 +59,8 @@ def test_real_speech_keeps_its_words(transcriber):
     for clip in sorted((DATA / "realspeech").glob("*.flac")):
         samples = decode_audio(clip).samples
         tr = plain.transcribe_all(samples, bias_phrases(KIT), said_forms(KIT))
-        recheck = TermRecheck(transcriber.model, samples, said_forms(KIT), prompt=hot, unsure_below=1.01)
+        recheck = TermRecheck(ForcedScorer(transcriber.model, samples), said_forms(KIT), prompt=hot,
+                              unsure_below=1.01)
         assert [recheck.apply(s).text for s in tr.segments] == [s.text for s in tr.segments], clip.name
         scored += recheck.scored
         assert recheck.replaced == 0
@@ -66,8 +68,8 @@ def test_real_speech_keeps_its_words(transcriber):
 
 
 def test_candidates_skip_terms_and_sure_words(transcriber):
-    recheck = TermRecheck(transcriber.model, decode_audio(DATA / "speech" / "tr_silence.wav").samples,
-                          ["discovery call", "cold call"])
+    silence = decode_audio(DATA / "speech" / "tr_silence.wav").samples
+    recheck = TermRecheck(ForcedScorer(transcriber.model, silence), ["discovery call", "cold call"])
 
     def ws(*pairs):
         return [Word(i * 0.5, i * 0.5 + 0.4, f" {w}", p) for i, (w, p) in enumerate(pairs)]
