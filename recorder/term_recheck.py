@@ -7,7 +7,9 @@ benchmarks/vocab_clips.py).  The recheck asks the model itself:
 
 * candidates: a stretch of one segment's words (the term's length -1 to +2 words) whose letters
   are close to a term form's (rapidfuzz ratio >= ``min_similarity``), where the model was unsure
-  of at least one word (probability < ``unsure_below``), and that is not a term already;
+  of at least one word (probability < ``unsure_below``, 0.4: the least sure word of every stretch
+  taken on the development items and fixtures was at 0.35 or less; at 0.5 the recheck cost the
+  two-minute take of bench_transcribe.py twice as much), and that is not a term already;
 * test: the segment's audio is scored (``forced_score``: the log probability of a given text,
   after the same hotwords as previous text) twice, as written and with the term in place of the
   stretch;
@@ -66,7 +68,7 @@ class TermRecheck:
     phrases: Sequence[str]  # terms, aliases and inflections, as they may be said
     prompt: str = ""  # the previous text the decoding had (the hotwords)
     min_similarity: float = 0.6
-    unsure_below: float = 0.5
+    unsure_below: float = 0.4
     max_cost: float = 3.0
     scored: int = 0  # candidates scored
     replaced: int = 0
