@@ -127,9 +127,7 @@ class TermRecheck:
         out = list(words)
         for c in sorted(chosen, key=lambda c: -c.first):
             out[c.first:c.stop] = self._new_words(words[c.first:c.stop], c)
-        return Segment(index=seg.index, start=out[0].start, end=out[-1].end,
-                       text="".join(w.word for w in out).strip(), words=out, avg_logprob=seg.avg_logprob,
-                       no_speech_prob=seg.no_speech_prob, compression_ratio=seg.compression_ratio)
+        return seg.with_words(out)
 
     @staticmethod
     def _new_words(old: list[Word], c: Candidate) -> list[Word]:

@@ -278,9 +278,7 @@ class Transcriber:
         if not heard or not reheard_fits_better(scorer, heard, seg, n, prompt):
             repair.repaired -= len(trial)
             return seg, None
-        return Segment(index=seg.index, start=rest[0].start, end=seg.end, text="".join(w.word for w in rest).strip(),
-                       words=rest, avg_logprob=seg.avg_logprob, no_speech_prob=seg.no_speech_prob,
-                       compression_ratio=seg.compression_ratio), trial
+        return seg.with_words(rest, end=seg.end), trial
 
     def transcribe_all(self, source, vocabulary: Sequence[str] = (), term_forms: Sequence[str] = ()) -> Transcript:
         infos: list[TranscriptInfo] = []

@@ -198,6 +198,4 @@ def split_sentences(seg: Segment, max_duration: float = 7.0) -> list[Segment]:
     pieces = [p for p in pieces if p]
     if len(pieces) == 1:
         return [seg]
-    return [Segment(index=seg.index, start=p[0].start, end=p[-1].end, text="".join(w.word for w in p).strip(),
-                    words=p, avg_logprob=seg.avg_logprob, no_speech_prob=seg.no_speech_prob,
-                    compression_ratio=seg.compression_ratio) for p in pieces]
+    return [seg.with_words(p) for p in pieces]

@@ -143,9 +143,7 @@ def drop_echoes(segs: list[Segment], before: list[Word], after: list[Word]) -> l
     for s in segs:
         ws = [w for w in s.words if id(w) in keep]
         if ws:
-            out.append(Segment(index=0, start=ws[0].start, end=ws[-1].end, text="".join(w.word for w in ws).strip(),
-                               words=ws, avg_logprob=s.avg_logprob, no_speech_prob=s.no_speech_prob,
-                               compression_ratio=s.compression_ratio))
+            out.append(s.with_words(ws))
     return out
 
 

@@ -1,7 +1,7 @@
 """Plain results of transcription: words, segments and a whole transcript.  No Qt."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 
 @dataclass
@@ -39,6 +39,12 @@ class Segment:
                      no_speech_prob=round(self.no_speech_prob, 4),
                      compression_ratio=round(self.compression_ratio, 4))
         return d
+
+    def with_words(self, words: list[Word], end: float | None = None) -> "Segment":
+        """This segment (its index and decoder figures) holding ``words``: text and times from
+        them, the end from ``end`` if given."""
+        return replace(self, start=words[0].start, end=words[-1].end if end is None else end,
+                       text="".join(w.word for w in words).strip(), words=words)
 
     @classmethod
     def from_dict(cls, d: dict, index: int | None = None) -> "Segment":
