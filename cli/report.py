@@ -1,6 +1,6 @@
 """`rolecall report NAME`: the dashboard's figures (issue #8) as a table, CSV or JSON.
 
-The numbers are the page's own (scoring/analytics.py computes both). Hidden reps never appear on the
+The numbers are the page's own (store/analytics/ computes both). Hidden reps never appear on the
 leaderboard here: the command line has no viewer. Read-only: a report writes nothing to the store.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import click
 
 from cli import cli
 from cli.output import emit, format_option, render
-from scoring.analytics import REPORTS, Filters
+from store.analytics import REPORTS, Filters
 from store import demo_events  # noqa: F401  (registers engagement events with `rolecall demo-data`)
 
 

@@ -1,130 +1,165 @@
-"""The dashboard's figures in one call (issue #8), for the page, `rolecall report` and benchmarks.
+"""The dashboard's pure side (issue #8): filters, result tables and the calculations on rows already
+read — ranking, team roll-ups, adoption roll-ups, Krippendorff's alpha from a coincidence matrix.
 
-Each figure is a :class:`Table` (name, columns, rows); definitions are in the module that computes it:
-analytics_leaderboard, analytics_adoption, analytics_engagement, analytics_scores; shared ground
-(filters, the fact tables, what a take and a peer score are) in analytics_base. No Qt.
+The SQL that reads those rows lives in store/analytics/ (the page, `rolecall report` and the
+benchmarks call it); nothing here touches a database. No Qt.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
-from store.db import Store
+from scoring.csv_safe import safe_row
 
-from scoring.analytics_adoption import (adoption_by_team, adoption_by_term, adoption_cube,
-                                       adoption_over_time)
-from scoring.analytics_base import Filters, Table, ensure_facts, facts_version, takes_cte
-from scoring.analytics_engagement import engagement, events_over_time
-from scoring.analytics_leaderboard import leaderboard, rep_rows, team_leaderboard
-from scoring.analytics_scores import agreement_over_time, score_distribution
-
-__all__ = ["Filters", "Table", "DashboardData", "GROUPS", "dashboard", "has_takes", "teams", "REPORTS",
-           "leaderboard", "team_leaderboard", "adoption_by_term", "adoption_over_time",
-           "adoption_by_team", "engagement", "events_over_time", "score_distribution",
-           "agreement_over_time"]
+BUCKETS = ("week", "day")
+HIGH = 4.0      # a term is "scored high" on a take when its linked criteria average at least this
 
 
-GROUPS = ("leaderboard", "adoption", "engagement", "scores")   # one per tab of the page
-CACHE_SIZE = 48
+@dataclass(frozen=True)
+class Filters:
+    date_from: str | None = None     # YYYY-MM-DD, inclusive
+    date_to: str | None = None       # YYYY-MM-DD, inclusive
+    team: str | None = None
+    exercise: str | None = None      # exercise id or slug
+    bucket: str = "week"             # time buckets for "over time" figures
+
+    def with_(self, **changes) -> "Filters":
+        return replace(self, **changes)
 
 
 @dataclass
-class DashboardData:
-    """The figures of the groups asked for; the others are None."""
-    filters: Filters
-    takes: int                 # takes in the filters
-    total_takes: int           # takes in the store (0: the page shows its empty state)
-    leaderboard: Table | None = None
-    teams: Table | None = None
-    adoption: Table | None = None
-    adoption_over_time: Table | None = None
-    adoption_by_team: Table | None = None
-    engagement: Table | None = None
-    events_over_time: Table | None = None
-    score_distribution: Table | None = None
-    agreement_over_time: Table | None = None
+class Table:
+    """One figure's data: what the page charts, what CSV/JSON exports hold."""
+    name: str
+    columns: list[str]
+    rows: list[dict] = field(default_factory=list)
 
-    def has(self, group: str) -> bool:
-        return getattr(self, {"leaderboard": "leaderboard", "adoption": "adoption",
-                              "engagement": "engagement", "scores": "score_distribution"}[group]) is not None
+    def column(self, name: str) -> list:
+        return [r.get(name) for r in self.rows]
 
-    def tables(self) -> list[Table]:
-        return [t for t in (self.leaderboard, self.teams, self.adoption, self.adoption_over_time,
-                            self.adoption_by_team, self.engagement, self.events_over_time,
-                            self.score_distribution, self.agreement_over_time) if t is not None]
+    def to_csv(self) -> str:
+        """The rows as CSV with a header (empty cells for None), what every chart's CSV export writes."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow(safe_row("" if row.get(c) is None else row.get(c) for c in self.columns))
+        return buffer.getvalue()
 
 
-def has_takes(store: Store) -> bool:
-    return store.db.execute("SELECT 1 FROM recordings WHERE status = 'submitted' AND deleted = 0 "
-                            "LIMIT 1").fetchone() is not None
+def check_bucket(bucket: str) -> str:
+    if bucket not in BUCKETS:
+        raise ValueError(f"bucket must be one of {BUCKETS}")
+    return bucket
 
 
-def teams(store: Store) -> list[str]:
-    return [r[0] for r in store.db.execute("SELECT DISTINCT team FROM people WHERE deleted = 0 AND "
-                                           "team IS NOT NULL AND team != '' ORDER BY team")]
+def next_day(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
 
 
-def _group(store: Store, f: Filters, viewer_id: str | None, group: str) -> dict:
-    if group == "leaderboard":
-        reps = rep_rows(store, f)
-        return {"leaderboard": leaderboard(store, f, viewer_id, reps=reps),
-                "teams": team_leaderboard(store, f, reps=reps)}
-    if group == "adoption":
-        cube = adoption_cube(store, f)
-        return {"adoption": adoption_by_term(store, f, cube),
-                "adoption_over_time": adoption_over_time(store, f, cube),
-                "adoption_by_team": adoption_by_team(store, f, cube)}
-    if group == "engagement":
-        return {"engagement": engagement(store, f), "events_over_time": events_over_time(store, f)}
-    if group == "scores":
-        return {"score_distribution": score_distribution(store, f),
-                "agreement_over_time": agreement_over_time(store, f)}
-    raise ValueError(f"group must be one of {GROUPS}")
+def share(part, whole) -> float | None:
+    return None if not whole else part / whole
 
 
-def _cached(store: Store, key: tuple, compute):
-    """Results per connection, kept while the fact tables stay the same build (data unchanged)."""
-    cache = getattr(store.db, "_analytics_results", None)
-    version = facts_version(store)
-    if cache is None or cache["version"] != version:
-        cache = {"version": version, "results": {}}
-        store.db._analytics_results = cache
-    if key not in cache["results"]:
-        value = compute()
-        if facts_version(store) != version:     # the data changed while computing: do not keep it
-            return value
-        if len(cache["results"]) >= CACHE_SIZE:
-            cache["results"].pop(next(iter(cache["results"])))
-        cache["results"][key] = value
-    return cache["results"][key]
+def rounded(value, digits: int = 3):
+    return None if value is None else round(value, digits)
 
 
-def dashboard(store: Store, f: Filters = Filters(), viewer_id: str | None = None,
-              groups: tuple[str, ...] = GROUPS) -> DashboardData:
-    """The figures of ``groups`` (default: all) for these filters; the viewer decides who is hidden.
-    Results are remembered per connection while the data is unchanged: going back to a filter, or
-    asking for the other groups of the same filters, recomputes nothing."""
-    ensure_facts(store, "takes")
-    total = store.db.conn.execute("SELECT COUNT(*) FROM f_takes").fetchone()[0]
-    cte, params = takes_cte(store, f)
-    takes = _cached(store, ("takes", f), lambda: store.db.conn.execute(
-        f"WITH {cte} SELECT COUNT(*) FROM ft", params).fetchone()[0])
-    data = DashboardData(filters=f, takes=takes, total_takes=total)
-    for group in groups:
-        viewer = viewer_id if group == "leaderboard" else None
-        for name, table in _cached(store, (group, f, viewer), lambda: _group(store, f, viewer, group)).items():
-            setattr(data, name, table)
-    return data
+# -- leaderboards ---------------------------------------------------------------------------------
+def rank(items: list[dict], key) -> None:
+    """Sort ``items`` by ``key`` (then rep or team name) and give each a ``rank``; ties share one."""
+    items.sort(key=lambda r: (key(r), r.get("rep") or r.get("team") or ""))
+    previous, current = None, 0
+    for position, item in enumerate(items, start=1):
+        k = key(item)
+        if k != previous:
+            current, previous = position, k
+        item["rank"] = current
 
 
-# `rolecall report NAME`: the figure and the columns it prints by default
-REPORTS = {
-    "leaderboard": lambda store, f: leaderboard(store, f),
-    "teams": lambda store, f: team_leaderboard(store, f),
-    "adoption": lambda store, f: adoption_by_term(store, f),
-    "adoption-over-time": lambda store, f: adoption_over_time(store, f),
-    "adoption-by-team": lambda store, f: adoption_by_team(store, f),
-    "engagement": lambda store, f: engagement(store, f),
-    "events": lambda store, f: events_over_time(store, f),
-    "scores": lambda store, f: score_distribution(store, f),
-    "agreement": lambda store, f: agreement_over_time(store, f),
-}
+def score_key(avg, exercises) -> tuple:
+    """Ranking order: scored before unscored, higher average first, then more exercises."""
+    return (avg is None, -(avg or 0.0), -exercises)
+
+
+def team_rows(reps: list[dict]) -> list[dict]:
+    """Per-rep rows (takes, scored_takes, score_sum, exercises, certifications, improvement) rolled up
+    per team: the mean score of the team's takes, exercises per rep, the mean improvement."""
+    teams: dict[str, dict] = {}
+    for r in reps:
+        name = r["team"] or "(no team)"
+        t = teams.setdefault(name, {"team": name, "reps": 0, "takes": 0, "scored": 0, "sum": 0.0,
+                                    "exercises": 0, "certifications": 0, "improvements": []})
+        t["reps"] += 1
+        t["takes"] += r["takes"]
+        t["scored"] += r["scored_takes"]
+        t["sum"] += r["score_sum"] or 0.0
+        t["exercises"] += r["exercises"]
+        t["certifications"] += r["certifications"]
+        if r["improvement"] is not None:
+            t["improvements"].append(r["improvement"])
+    out = []
+    for t in teams.values():
+        imp = t.pop("improvements")
+        scored, total, exercises = t.pop("scored"), t.pop("sum"), t.pop("exercises")
+        out.append({**t, "avg_score": rounded(total / scored if scored else None),
+                    "exercises_per_rep": rounded(exercises / t["reps"], 2),
+                    "improvement": rounded(sum(imp) / len(imp) if imp else None)})
+    rank(out, lambda r: score_key(r["avg_score"], r["exercises_per_rep"]))
+    return out
+
+
+# -- vocabulary adoption --------------------------------------------------------------------------
+TERM_COLUMNS = ["term", "transcribed_takes", "used_takes", "used_share", "scored_takes",
+                "scored_high_takes", "scored_high_share"]
+
+
+def adoption_rollup(cube: dict, key) -> tuple[dict, dict]:
+    """Sum the (bucket, team, term) cube over ``key(row)``: transcribed takes per key, and per
+    (key, term) the takes that used the term, were scored on it, and scored high on it."""
+    transcribed: dict = defaultdict(int)
+    for r in cube["transcribed"]:
+        transcribed[key(r)] += r["n"]
+    counts: dict = defaultdict(lambda: {"used": 0, "scored": 0, "high": 0})
+    for r in cube["counts"]:
+        c = counts[(key(r), r["term_id"])]
+        for name in ("used", "scored", "high"):
+            c[name] += r[name]
+    return transcribed, counts
+
+
+def adoption_row(term: dict, transcribed: int, c: dict) -> dict:
+    used, scored, high = c.get("used", 0), c.get("scored", 0), c.get("high", 0)
+    return {"term_id": term["term_id"], "slug": term["slug"], "term": term["term"],
+            "transcribed_takes": transcribed, "used_takes": used,
+            "used_share": rounded(share(used, transcribed)), "scored_takes": scored,
+            "scored_high_takes": high, "scored_high_share": rounded(share(high, scored))}
+
+
+# -- agreement ------------------------------------------------------------------------------------
+def alpha_from_coincidences(o: dict[tuple[float, float], float]) -> tuple[float | None, float]:
+    """Ordinal Krippendorff's alpha from a coincidence matrix (as in scoring/agreement.py)."""
+    marginals: dict[float, float] = defaultdict(float)
+    for (c, _k), v in o.items():
+        marginals[c] += v
+    n = sum(marginals.values())
+    if n <= 1:
+        return None, n
+    categories = sorted(marginals)
+    cum, running = {}, 0.0
+    for c in categories:
+        running += marginals[c]
+        cum[c] = running
+
+    def delta2(c, k):
+        lo, hi = (c, k) if c <= k else (k, c)
+        return (cum[hi] - cum[lo] + marginals[lo] - (marginals[lo] + marginals[hi]) / 2) ** 2
+    d_o = sum(v * delta2(c, k) for (c, k), v in o.items()) / n
+    d_e = sum(marginals[c] * marginals[k] * delta2(c, k) for c in categories for k in categories)
+    d_e /= n * (n - 1)
+    if d_e == 0:
+        return None, n
+    return 1 - d_o / d_e, n

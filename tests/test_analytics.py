@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import analytics
+from store import analytics
 from scoring.analytics import Filters
 from store.clock import kit_id
 from store.people import PeopleRepo
@@ -176,7 +176,7 @@ def test_leaderboard_filters(store, hand):
 
 
 def test_certification_as_of_the_end_of_the_range(store, hand):
-    from scoring.analytics_leaderboard import rep_rows
+    from store.analytics.leaderboard import rep_rows
     b = Builder(store)
     b.take(hand["cy"], COLD, "2026-11-04T09:00:00.000Z")
     rows = {r["rep"]: r for r in rep_rows(store, Filters(date_to="2026-11-05"))}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import analytics
+from store import analytics
 from scoring.analytics import Filters
-from scoring.analytics_scores import alpha_from_coincidences
+from scoring.analytics import alpha_from_coincidences
 from store import events
 from test_analytics import COLD, TEACH, build_hand_store
 

@@ -7,7 +7,7 @@ import io
 from click.testing import CliRunner
 
 from cli import cli
-from scoring.analytics_base import Table
+from scoring.analytics import Table
 from scoring.csv_safe import safe_cell
 from store.certification import CertificationRepo
 from store.people import PeopleRepo

@@ -1,6 +1,6 @@
 """The Dashboard (issue #8): leaderboards, vocabulary adoption, engagement after the event, scores.
 
-Figures come from scoring/analytics.py (the same numbers `rolecall report` prints), computed on a
+Figures come from store/analytics/ (the same numbers `rolecall report` prints), computed on a
 background thread (ui/widgets/dashboard_worker.py); the page only draws them. Filters: date range,
 team, exercise, weekly or daily buckets. Every card exports PNG and CSV. A rep can hide themself from
 other people's leaderboards here (people.hidden).
@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QTabWidget, QVBoxLayout,
                                QWidget)
 
-from scoring import analytics
-from scoring.analytics import DashboardData
+from store import analytics
+from store.analytics import DashboardData
 from ui.context import AppContext
 from ui.widgets.chart_card import ChartCard
 from ui.widgets.dashboard_filters import FilterBar

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedLayout,
                                QVBoxLayout, QWidget)
 
-from scoring.analytics_base import Table
+from scoring.analytics import Table
 from ui.widgets.chart_builders import RENDER_HINT
 
 

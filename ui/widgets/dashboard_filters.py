@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
-from scoring.analytics_base import Filters
+from scoring.analytics import Filters
 
 
 class FilterBar(QWidget):

@@ -5,7 +5,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from scoring.analytics_base import Table
+from scoring.analytics import Table
 
 
 def fmt_value(value, kind: str) -> str:

@@ -6,7 +6,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from scoring.analytics import DashboardData, Table
+from store.analytics import DashboardData, Table
 from ui.widgets.chart_builders import bar_chart, line_chart, score_distribution_chart
 from ui.widgets.chart_card import ChartCard
 from ui.widgets.dashboard_table import TableModel, make_table_view

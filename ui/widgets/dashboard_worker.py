@@ -1,7 +1,7 @@
 """Computing the dashboard's figures off the main thread, the tab on screen first, latest request wins.
 
 One long-lived QThread, so its SQLite connection (the store keeps one per OS thread) keeps the analytics fact tables between requests
-(scoring/analytics_base.py rebuilds them only when the database changed). While a computation runs,
+(store/analytics/facts.py rebuilds them only when the database changed). While a computation runs,
 newer requests replace each other; only the newest is computed next, and results of superseded
 requests are dropped.
 """
@@ -11,7 +11,7 @@ import traceback
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from scoring import analytics
+from store import analytics
 from store.db import Store
 
 

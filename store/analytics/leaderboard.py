@@ -14,10 +14,10 @@ anonymous aggregates and include everyone.
 """
 from __future__ import annotations
 
+from scoring.analytics import Filters, Table, next_day, rank, rounded, score_key, team_rows
+from store.analytics.facts import ensure_facts, rows, takes_cte
 from store.clock import now_iso
 from store.db import Store
-
-from scoring.analytics_base import Filters, Table, _next_day, ensure_facts, rounded, rows, takes_cte
 
 LEADERBOARD_COLUMNS = ["rank", "rep", "team", "avg_score", "takes", "scored_takes", "exercises",
                        "certifications", "improvement"]
@@ -26,7 +26,7 @@ TEAM_COLUMNS = ["rank", "team", "reps", "avg_score", "takes", "exercises_per_rep
 
 
 def _as_of(f: Filters) -> str:
-    return _next_day(f.date_to) if f.date_to else now_iso()
+    return next_day(f.date_to) if f.date_to else now_iso()
 
 
 def rep_rows(store: Store, f: Filters) -> list[dict]:
@@ -69,27 +69,13 @@ def rep_rows(store: Store, f: Filters) -> list[dict]:
     return rows(store, sql, params + [as_of, as_of])
 
 
-def _rank(items: list[dict], key) -> None:
-    items.sort(key=lambda r: (key(r), r.get("rep") or r.get("team") or ""))
-    previous, rank = None, 0
-    for position, item in enumerate(items, start=1):
-        k = key(item)
-        if k != previous:
-            rank, previous = position, k
-        item["rank"] = rank
-
-
-def _score_key(avg, exercises) -> tuple:
-    return (avg is None, -(avg or 0.0), -exercises)
-
-
 def leaderboard(store: Store, f: Filters = Filters(), viewer_id: str | None = None,
                 reps: list[dict] | None = None) -> Table:
     """Reps ranked; hidden reps are left out unless they are the viewer."""
     reps = [{**r, "avg_score": rounded(r["avg_score"]), "improvement": rounded(r["improvement"])}
             for r in (rep_rows(store, f) if reps is None else reps)
             if not r["hidden"] or r["rep_id"] == viewer_id]
-    _rank(reps, lambda r: _score_key(r["avg_score"], r["exercises"]))
+    rank(reps, lambda r: score_key(r["avg_score"], r["exercises"]))
     for r in reps:
         del r["score_sum"], r["hidden"]
     return Table("leaderboard", LEADERBOARD_COLUMNS + ["rep_id"], reps)
@@ -97,26 +83,4 @@ def leaderboard(store: Store, f: Filters = Filters(), viewer_id: str | None = No
 
 def team_leaderboard(store: Store, f: Filters = Filters(), reps: list[dict] | None = None) -> Table:
     """Teams ranked by the mean score of their takes (every rep counts, hidden or not)."""
-    teams: dict[str, dict] = {}
-    for r in (rep_rows(store, f) if reps is None else reps):
-        t = teams.setdefault(r["team"] or "(no team)", {"team": r["team"] or "(no team)", "reps": 0,
-                                                        "takes": 0, "scored": 0, "sum": 0.0,
-                                                        "exercises": 0, "certifications": 0,
-                                                        "improvements": []})
-        t["reps"] += 1
-        t["takes"] += r["takes"]
-        t["scored"] += r["scored_takes"]
-        t["sum"] += r["score_sum"] or 0.0
-        t["exercises"] += r["exercises"]
-        t["certifications"] += r["certifications"]
-        if r["improvement"] is not None:
-            t["improvements"].append(r["improvement"])
-    out = []
-    for t in teams.values():
-        imp = t.pop("improvements")
-        scored, total, exercises = t.pop("scored"), t.pop("sum"), t.pop("exercises")
-        out.append({**t, "avg_score": rounded(total / scored if scored else None),
-                    "exercises_per_rep": rounded(exercises / t["reps"], 2),
-                    "improvement": rounded(sum(imp) / len(imp) if imp else None)})
-    _rank(out, lambda r: _score_key(r["avg_score"], r["exercises_per_rep"]))
-    return Table("teams", TEAM_COLUMNS, out)
+    return Table("teams", TEAM_COLUMNS, team_rows(rep_rows(store, f) if reps is None else reps))

@@ -1,5 +1,5 @@
-"""Shared ground for the dashboard figures (issue #8): filters, result tables and the per-connection
-fact tables every figure reads. No Qt.
+"""The SQL ground of the dashboard figures (issue #8): filters as WHERE clauses and the per-connection
+fact tables every figure reads (the filters and result tables themselves are scoring/analytics.py). No Qt.
 
 Definitions used by every figure (the page, `rolecall report` and the tests agree on them):
 
@@ -21,58 +21,13 @@ tables. Use one connection for the facts to live on (the page's worker pins one)
 """
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
-
-from scoring.csv_safe import safe_row
+from scoring.analytics import HIGH, Filters, check_bucket, next_day
 from store.db import Store
-
-BUCKETS = ("week", "day")
-
-
-@dataclass(frozen=True)
-class Filters:
-    date_from: str | None = None     # YYYY-MM-DD, inclusive
-    date_to: str | None = None       # YYYY-MM-DD, inclusive
-    team: str | None = None
-    exercise: str | None = None      # exercise id or slug
-    bucket: str = "week"             # time buckets for "over time" figures
-
-    def with_(self, **changes) -> "Filters":
-        return replace(self, **changes)
-
-
-@dataclass
-class Table:
-    """One figure's data: what the page charts, what CSV/JSON exports hold."""
-    name: str
-    columns: list[str]
-    rows: list[dict] = field(default_factory=list)
-
-    def column(self, name: str) -> list:
-        return [r.get(name) for r in self.rows]
-
-    def to_csv(self) -> str:
-        """The rows as CSV with a header (empty cells for None), what every chart's CSV export writes."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow(safe_row("" if row.get(c) is None else row.get(c) for c in self.columns))
-        return buffer.getvalue()
 
 
 def take_bucket(f: Filters) -> str:
     """The f_takes column holding the start day of each take's bucket."""
-    if f.bucket not in BUCKETS:
-        raise ValueError(f"bucket must be one of {BUCKETS}")
-    return f"ft.{f.bucket}"
-
-
-def _next_day(day: str) -> str:
-    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    return f"ft.{check_bucket(f.bucket)}"
 
 
 def resolve_exercise(store: Store, key: str | None) -> str | None:
@@ -98,7 +53,7 @@ def take_where(store: Store, f: Filters, alias: str = "t", time_col: str = "take
         params.append(f.date_from)
     if f.date_to:
         sql += f" AND {alias}.{time_col} < ?"
-        params.append(_next_day(f.date_to))
+        params.append(next_day(f.date_to))
     return sql, params
 
 
@@ -190,7 +145,7 @@ CREATE TEMP TABLE f_take_term AS
         SELECT t.tk, h.term_id, 1 AS used, 0 AS scored, 0 AS high
         FROM f_takes t CROSS JOIN term_hits h ON h.recording_id = t.id WHERE t.transcribed = 1
         UNION ALL
-        SELECT u.tk, ct.term_id, 0, 1, AVG(u.mean) >= 4.0
+        SELECT u.tk, ct.term_id, 0, 1, AVG(u.mean) >= {high}
         FROM f_unit u JOIN f_crit_terms ct ON ct.criterion_id = u.criterion_id
         GROUP BY u.tk, ct.term_id)
     GROUP BY tk, term_id;
@@ -223,7 +178,8 @@ def ensure_facts(store: Store, *parts: str) -> None:
     conn.execute("SAVEPOINT analytics_facts")
     try:
         for part in todo:
-            for statement in _FACTS[part].replace("{pairs}", coincidence_sums()).split(";"):
+            sql = _FACTS[part].replace("{pairs}", coincidence_sums()).replace("{high}", repr(HIGH))
+            for statement in sql.split(";"):
                 if statement.strip():
                     conn.execute(statement)
         conn.execute("RELEASE analytics_facts")
@@ -259,10 +215,3 @@ def rows(store: Store, sql: str, params=()) -> list[dict]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r)) for r in cursor.fetchall()]
 
-
-def share(part, whole) -> float | None:
-    return None if not whole else part / whole
-
-
-def rounded(value, digits: int = 3):
-    return None if value is None else round(value, digits)

@@ -9,12 +9,9 @@
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
+from scoring.analytics import Filters, Table, alpha_from_coincidences, rounded
+from store.analytics.facts import coincidence_sums, ensure_facts, rows, take_bucket, takes_cte
 from store.db import Store
-
-from scoring.analytics_base import (Filters, Table, coincidence_sums, ensure_facts, rounded, rows,
-                                    take_bucket, takes_cte)
 
 DISTRIBUTION_COLUMNS = ["rubric", "criterion", "n", "mean", "s1", "s2", "s3", "s4", "s5"]
 AGREEMENT_COLUMNS = ["bucket", "alpha", "units", "values"]
@@ -42,31 +39,6 @@ def score_distribution(store: Store, f: Filters = Filters()) -> Table:
                     "mean": rounded(sum(v * counts[f"s{v}"] for v in range(1, 6)) / hist["n"]),
                     **counts})
     return Table("score_distribution", DISTRIBUTION_COLUMNS + ["slug", "criterion_id"], out)
-
-
-def alpha_from_coincidences(o: dict[tuple[float, float], float]) -> tuple[float | None, float]:
-    """Ordinal Krippendorff's alpha from a coincidence matrix (as in scoring/agreement.py)."""
-    marginals: dict[float, float] = defaultdict(float)
-    for (c, _k), v in o.items():
-        marginals[c] += v
-    n = sum(marginals.values())
-    if n <= 1:
-        return None, n
-    categories = sorted(marginals)
-    cum, running = {}, 0.0
-    for c in categories:
-        running += marginals[c]
-        cum[c] = running
-
-    def delta2(c, k):
-        lo, hi = (c, k) if c <= k else (k, c)
-        return (cum[hi] - cum[lo] + marginals[lo] - (marginals[lo] + marginals[hi]) / 2) ** 2
-    d_o = sum(v * delta2(c, k) for (c, k), v in o.items()) / n
-    d_e = sum(marginals[c] * marginals[k] * delta2(c, k) for c in categories for k in categories)
-    d_e /= n * (n - 1)
-    if d_e == 0:
-        return None, n
-    return 1 - d_o / d_e, n
 
 
 def agreement_over_time(store: Store, f: Filters = Filters()) -> Table:

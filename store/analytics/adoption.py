@@ -10,16 +10,9 @@ The same per time bucket (week or day of the take) and per team (the term x team
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
+from scoring.analytics import TERM_COLUMNS, Filters, Table, adoption_rollup, adoption_row
+from store.analytics.facts import ensure_facts, rows, take_bucket, takes_cte
 from store.db import Store
-
-from scoring.analytics_base import (Filters, Table, ensure_facts, rounded, rows, share, take_bucket,
-                                    takes_cte)
-
-HIGH = 4.0
-TERM_COLUMNS = ["term", "transcribed_takes", "used_takes", "used_share", "scored_takes",
-                "scored_high_takes", "scored_high_share"]
 
 
 def _terms(store: Store) -> list[dict]:
@@ -41,37 +34,17 @@ def adoption_cube(store: Store, f: Filters = Filters()) -> dict:
     return {"transcribed": transcribed, "counts": counts}
 
 
-def _rollup(cube: dict, key) -> tuple[dict, dict]:
-    transcribed: dict = defaultdict(int)
-    for r in cube["transcribed"]:
-        transcribed[key(r)] += r["n"]
-    counts: dict = defaultdict(lambda: {"used": 0, "scored": 0, "high": 0})
-    for r in cube["counts"]:
-        c = counts[(key(r), r["term_id"])]
-        for name in ("used", "scored", "high"):
-            c[name] += r[name]
-    return transcribed, counts
-
-
-def _row(term: dict, transcribed: int, c: dict) -> dict:
-    used, scored, high = c.get("used", 0), c.get("scored", 0), c.get("high", 0)
-    return {"term_id": term["term_id"], "slug": term["slug"], "term": term["term"],
-            "transcribed_takes": transcribed, "used_takes": used,
-            "used_share": rounded(share(used, transcribed)), "scored_takes": scored,
-            "scored_high_takes": high, "scored_high_share": rounded(share(high, scored))}
-
-
 def adoption_by_term(store: Store, f: Filters = Filters(), cube: dict | None = None) -> Table:
-    transcribed, counts = _rollup(cube or adoption_cube(store, f), lambda r: "")
-    out = [_row(t, transcribed.get("", 0), counts.get(("", t["term_id"]), {})) for t in _terms(store)]
+    transcribed, counts = adoption_rollup(cube or adoption_cube(store, f), lambda r: "")
+    out = [adoption_row(t, transcribed.get("", 0), counts.get(("", t["term_id"]), {})) for t in _terms(store)]
     return Table("adoption", TERM_COLUMNS + ["slug", "term_id"], out)
 
 
 def _by(store: Store, cube: dict, field: str, name: str) -> Table:
-    transcribed, counts = _rollup(cube, lambda r: r[field])
+    transcribed, counts = adoption_rollup(cube, lambda r: r[field])
     groups = sorted(set(transcribed) | {k[0] for k in counts})
     terms = _terms(store)
-    out = [{field: g, **_row(t, transcribed.get(g, 0), counts.get((g, t["term_id"]), {}))}
+    out = [{field: g, **adoption_row(t, transcribed.get(g, 0), counts.get((g, t["term_id"]), {}))}
            for g in groups for t in terms]
     return Table(name, [field] + TERM_COLUMNS + ["slug"], out)
 

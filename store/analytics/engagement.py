@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from statistics import mean, median
 
+from scoring.analytics import Filters, Table, check_bucket, rounded, share
+from store.analytics.facts import ensure_facts, resolve_exercise, rows, take_where
 from store.clock import parse_iso
 from store.db import Store
 from store.events import EXEMPLAR_VIEW, EXPORTS, KINDS, TRANSCRIPT_VIEW
-
-from scoring.analytics_base import (Filters, Table, ensure_facts, resolve_exercise, rounded, rows, share,
-                                    take_where)
 
 ENGAGEMENT_COLUMNS = ["exercise", "reps", "reps_done", "completion", "submitted", "retakes",
                       "retakes_per_submission", "median_days_to_first_take", "mean_days_to_first_take",
@@ -92,9 +91,7 @@ def engagement(store: Store, f: Filters = Filters()) -> Table:
 def events_over_time(store: Store, f: Filters = Filters()) -> Table:
     """Events per kind per bucket (rows only for buckets with events)."""
     data: dict[str, dict] = {}
-    if f.bucket not in ("week", "day"):
-        raise ValueError("bucket must be 'week' or 'day'")
-    for r in _event_counts(store, f, f"e.{f.bucket}"):
+    for r in _event_counts(store, f, f"e.{check_bucket(f.bucket)}"):
         data.setdefault(r["grp"], {k: 0 for k in KINDS})[r["kind"]] = r["n"]
     out = [{"bucket": b, **counts} for b, counts in sorted(data.items()) if b is not None]
     return Table("events_over_time", ["bucket", *KINDS], out)
