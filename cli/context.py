@@ -7,6 +7,7 @@ from typing import Callable
 
 import click
 
+from recorder.probe import probe
 from store.db import CorruptDatabaseError, Store, StoreError
 from store.station import open_station
 
@@ -20,7 +21,7 @@ class CliContext:
     def store(self) -> Store:
         if self._store is None:
             try:
-                self._store = open_station(self.data_dir)
+                self._store = open_station(self.data_dir, probe=probe)
             except CorruptDatabaseError as exc:
                 raise click.ClickException(
                     f"{exc}\nTo keep the damaged file and start fresh, run: "

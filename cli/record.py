@@ -70,6 +70,7 @@ def record_cmd(obj, camera_spec, mic_spec, seconds, rep, exercise, partner, out,
     from recorder.camera import CameraSource
     from recorder.errors import NothingToRecordError, RecorderError
     from recorder.microphone import MicrophoneSource
+    from recorder.probe import probe
     from recorder.take import TakeRecorder
     from store.recordings import RecordingRepo
 
@@ -89,7 +90,7 @@ def record_cmd(obj, camera_spec, mic_spec, seconds, rep, exercise, partner, out,
                 source.stop()
         raise click.ClickException(str(exc)) from exc
     repo = RecordingRepo(store)
-    repo.recover_interrupted()
+    repo.recover_interrupted(probe)
     row = repo.begin(rep_row.id, ex["id"], partner_row.id if partner_row else None,
                      media_path=out.resolve() if out else None,
                      has_video=cam is not None, has_audio=mic is not None)

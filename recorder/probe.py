@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from recorder.errors import MediaError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -124,6 +126,7 @@ def probe(path: str | Path, *, allow_empty: bool = False) -> MediaInfo:
 def decode_audio(path: str | Path, samplerate: int = 48000) -> np.ndarray:
     """Decode a file's first audio stream to float32 mono at ``samplerate``."""
     import av  # noqa: PLC0415
+    import numpy as np  # noqa: PLC0415 - the probe itself is imported at start-up (recovery)
 
     chunks = []
     with av.open(str(path)) as container:

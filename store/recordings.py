@@ -13,7 +13,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Protocol
 
 from store.clock import now_iso
 from store.db import Store
@@ -40,6 +40,17 @@ def _try_lock(fd: int) -> bool:
     except OSError:   # BlockingIOError / PermissionError: held elsewhere
         return False
     return True
+
+
+class MediaFacts(Protocol):
+    """What a media probe tells about a file (recorder.probe.MediaInfo has these)."""
+    duration: float
+    has_video: bool
+    has_audio: bool
+
+
+class MediaProbe(Protocol):
+    def __call__(self, path: Path, *, allow_empty: bool = False) -> MediaFacts: ...
 
 
 class RecordingError(ValueError):
@@ -223,26 +234,30 @@ class RecordingRepo:
         return self.finish(rec.id, result)
 
     # -- crash recovery ------------------------------------------------------------------------
-    def recover_interrupted(self, probe: Callable | None = None) -> list[Recording]:
+    def recover_interrupted(self, probe: MediaProbe | None = None) -> list[Recording]:
         """Rows of THIS station left 'recording' by a crashed process become 'recovered' with what their
         file holds. A take still being captured by a live process (its lock is held) is left alone, and
-        so are rows synced in from other stations (they may still be recording them)."""
+        so are rows synced in from other stations (they may still be recording them).
+
+        ``probe`` reads the file's duration and streams (the composition root passes recorder.probe's:
+        store/ holds no media code). Without one, or when the file cannot be read, the take is still
+        kept, with its size and hash and the streams it was begun with, and duration 0."""
         recovered = []
         for rec in self.list(statuses=("recording",)):
             if rec.station_id != self.store.station_id:
                 continue          # synced in from a station that may still be recording it
             if rec.id in self._locks or self._locked_elsewhere(rec):
                 continue
-            if probe is None:   # media code only loads when there is something to recover; callers
-                from recorder.probe import probe as probe  # noqa: PLC0415 - may inject their own
             path = self.absolute(rec.media_path)
             duration, has_v, has_a, sha, size = 0.0, False, False, None, 0
             if path is not None and path.exists() and path.stat().st_size > 0:
-                try:
-                    info = probe(path, allow_empty=True)
-                    duration, has_v, has_a = info.duration, info.has_video, info.has_audio
-                except Exception:  # noqa: BLE001 - unreadable: keep the file, record nothing in it
-                    pass
+                has_v, has_a = bool(rec.has_video), bool(rec.has_audio)
+                if probe is not None:
+                    try:
+                        info = probe(path, allow_empty=True)
+                        duration, has_v, has_a = info.duration, info.has_video, info.has_audio
+                    except Exception:  # noqa: BLE001 - unreadable: keep the file, record nothing in it
+                        has_v = has_a = False
                 sha, size = sha256_file(path), path.stat().st_size
             ended = None
             if path is not None and path.exists():

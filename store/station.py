@@ -9,6 +9,7 @@ import platformdirs
 from scoring.kit import default_kit_path, read_kit_file
 from store.db import Store, open_store
 from store.kit import KitRepo
+from store.recordings import MediaProbe, RecordingRepo
 
 APP_NAME = "Rolecall"
 ENV_DATA_DIR = "ROLECALL_DATA_DIR"
@@ -23,16 +24,17 @@ def default_data_dir() -> Path:
 
 
 def open_station(data_dir: Path | str | None = None, seed: bool = True,
-                 full_check: bool = False) -> Store:
-    """Open the station's store; on first start import the default kit so the station is usable."""
+                 full_check: bool = False, probe: MediaProbe | None = None) -> Store:
+    """Open the station's store; on first start import the default kit so the station is usable.
+    Takes a crash cut off become 'recovered'; ``probe`` (recorder.probe's, passed by the composition
+    root) reads how long their files are."""
     store = open_store(Path(data_dir) if data_dir else default_data_dir(), full_check=full_check)
     if seed and store.get_meta("default_kit_seeded") is None:
         repo = KitRepo(store)
         if repo.is_empty():
             repo.import_kit(read_kit_file(default_kit_path()))
         store.set_meta("default_kit_seeded", "1")
-    from store.recordings import RecordingRepo  # takes cut off by a crash become 'recovered' (#3)
-    RecordingRepo(store).recover_interrupted()
+    RecordingRepo(store).recover_interrupted(probe)   # takes cut off by a crash (#3)
     _publish_name(store)
     return store
 

@@ -33,6 +33,7 @@ from store.people import PeopleError, PeopleRepo  # noqa: E402
 from store.pins import PinError  # noqa: E402
 from store.review_queries import ReviewFilter, ReviewQueries  # noqa: E402
 from store.scores import CriterionScore, ScorecardDraft, ScoreRepo, ScoringError, TimedComment  # noqa: E402
+from recorder.probe import probe  # noqa: E402
 from store.station import open_station  # noqa: E402
 from store.sync import SyncError, ensure_media  # noqa: E402
 from store.sync.media import has_local_media, local_media_path  # noqa: E402
@@ -227,7 +228,7 @@ COMMANDS = {"review-list": review_list, "fetch-take": fetch_take, "score": score
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    store = open_station(args.data_dir)
+    store = open_station(args.data_dir, probe=probe)
     try:
         result = COMMANDS[args.command](store, args)
     except Refused as exc:

@@ -145,7 +145,7 @@ def test_kill_9_then_next_start_marks_the_take_recovered(tmp_path):
             proc.kill()
             proc.wait()
 
-    store = open_station(data_dir)     # the next start recovers it
+    store = open_station(data_dir, probe=probe)   # the next start recovers it (main.py injects the probe)
     try:
         repo = RecordingRepo(store)
         rec = repo.get(rid)

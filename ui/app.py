@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from recorder.probe import probe
 from store.db import CorruptDatabaseError, StoreError, move_aside
 from store.station import open_station
 
@@ -61,7 +62,7 @@ def run_app(data_dir: Path, argv: list[str], make_services: Callable | None = No
 
 def _open_with_dialogs(data_dir: Path, box):
     try:
-        return open_station(data_dir, full_check=True)
+        return open_station(data_dir, full_check=True, probe=probe)
     except CorruptDatabaseError as exc:
         answer = box.question(
             None, "Rolecall — damaged database",
