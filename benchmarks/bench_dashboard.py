@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_dashboard.py [--recordings 10000] [--data-dir DIR] [--bulk]
 
 The store comes from `rolecall demo-data --recordings N --seed 7` (issue #5, with the engagement
-events of store/demo_events.py) when that command exists; with
+events of demo/events.py) when that command exists; with
 --bulk, or when it does not, a comparable store is made here with bulk inserts (people in teams, N
 submitted takes over six weeks, ~6 current scorecards per take plus revisions, transcripts with term
 hits, engagement events, sign-offs). Prints a table; the targets are from the issue.

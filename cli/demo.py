@@ -1,10 +1,14 @@
-"""`rolecall demo-data`: fill a station with a plausible synthetic event (see store/demo.py)."""
+"""`rolecall demo-data`: fill a station with a plausible synthetic event (see demo/__init__.py)."""
 from __future__ import annotations
 
 import click
 
 from cli import cli
-from store.demo import DemoError, generate
+from demo import DemoError, events, generate, signoffs
+
+# demo-data's extra generators are wired here, where the command is: sign-offs (#6), engagement (#8)
+signoffs.register()
+events.register()
 
 
 @cli.command("demo-data")

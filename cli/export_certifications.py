@@ -8,7 +8,6 @@ import click
 from cli.export import export_group
 from cli.output import emit, render
 from store.certification import CertificationRepo
-from store import demo_signoffs  # noqa: F401  (registers sign-offs with `rolecall demo-data`)
 
 COLUMNS = ("rep", "team", "program", "decision", "decided_at", "certifier", "valid_until", "evidence_recordings")
 

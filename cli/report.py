@@ -13,7 +13,6 @@ import click
 from cli import cli
 from cli.output import emit, format_option, render
 from store.analytics import REPORTS, Filters
-from store import demo_events  # noqa: F401  (registers engagement events with `rolecall demo-data`)
 
 
 def _day(_ctx, _param, value):

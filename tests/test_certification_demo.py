@@ -1,8 +1,8 @@
 """demo-data adds sign-off decisions through the EXTRA_GENERATORS hook, deterministically."""
 import json
 
-from store import demo
-from store.demo_signoffs import generate_signoffs, register
+import demo
+from demo.signoffs import generate_signoffs, register
 from store.station import open_station
 
 

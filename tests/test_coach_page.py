@@ -2,7 +2,7 @@
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from store.demo_takes import add_take
+from demo.takes import add_take
 from store.kit import KitRepo
 from store.people import PeopleRepo
 from store.scores import CriterionScore, ScorecardDraft, ScoreRepo

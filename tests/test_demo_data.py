@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from store import demo
+import demo
 from store.review_queries import ReviewFilter, ReviewQueries
 from store.station import open_station
 
@@ -96,7 +96,7 @@ def test_cli(data_dir):
 
 
 def test_refuses_a_station_with_real_takes(store):
-    from store.demo_takes import add_take
+    from demo.takes import add_take
     from store.people import PeopleRepo
     rep = PeopleRepo(store).add("Real Rep", "rep", "North")
     add_take(store, rep.id, "cold-call")

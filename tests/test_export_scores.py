@@ -6,7 +6,7 @@ import json
 from click.testing import CliRunner
 
 from cli import cli
-from store.demo_takes import add_take
+from demo.takes import add_take
 from store.kit import KitRepo
 from store.people import PeopleRepo
 from store.scores import CriterionScore, ScorecardDraft, ScoreRepo

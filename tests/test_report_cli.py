@@ -70,10 +70,10 @@ def test_report_to_a_file_writes_nothing_to_the_store(run, store, tmp_path):
 
 
 def test_demo_data_adds_engagement_events(tmp_path):
-    from store import demo
-    from store.demo_events import generate_engagement_events
+    import demo
+    from demo.events import generate_engagement_events
     from store.station import open_station
-    assert generate_engagement_events in demo.EXTRA_GENERATORS      # registered by cli/report.py
+    assert generate_engagement_events in demo.EXTRA_GENERATORS      # registered by cli/demo.py
     counts = []
     for name in ("a", "b"):
         station = open_station(tmp_path / name)

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from store.changes import Changes
-from store.demo_takes import add_take
+from demo.takes import add_take
 from store.people import PeopleRepo
 from store.scores import ScoreRepo
 

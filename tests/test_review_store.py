@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from store.demo_takes import add_take
+from demo.takes import add_take
 from store.kit import KitRepo
 from store.people import PeopleRepo
 from store.review_queries import ReviewFilter, ReviewQueries

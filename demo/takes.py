@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Sequence
 
+from demo.media import ensure_demo_media
 from store.db import Store
-from store.demo_media import ensure_demo_media
 
 
 def add_take(store: Store, rep_id: str, exercise: str, *, duration_s: float = 30.0,

@@ -1,4 +1,4 @@
-"""Sign-off decisions for `rolecall demo-data` (a generator on store.demo.EXTRA_GENERATORS).
+"""Sign-off decisions for `rolecall demo-data` (a generator on demo.EXTRA_GENERATORS).
 
 At the end of the demo event every certification program's readiness is computed from the demo's
 takes and peer scores (the real rules, scoring/certification.py); then, deterministically for a seed:
@@ -77,12 +77,10 @@ def generate_signoffs(store: Store, rng: random.Random, summary) -> None:
 
 def register() -> None:
     """Add the generator to demo-data's hook (once)."""
-    from store import demo
+    import demo
 
     if generate_signoffs not in demo.EXTRA_GENERATORS:
         demo.EXTRA_GENERATORS.append(generate_signoffs)
 
-
-register()
 
 __all__ = ["generate_signoffs", "register"]

@@ -4,7 +4,7 @@
 
 What it writes (deterministic for a seed; ids, times and clocks included): reps in teams with a coach
 each and a few certifiers; submitted takes of the kit's exercises, all pointing at ONE small shared
-clip (store/demo_media.py); a transcript per take with segments, word times and term hits where the rep
+clip (demo/media.py); a transcript per take with segments, word times and term hits where the rep
 used the vocabulary; several peer scorecards per take (about six on average) whose scores follow the
 rep's skill plus each scorer's own harshness or leniency plus noise, so peers disagree realistically;
 some revisions (version 2 superseding version 1); timestamped comments; coach notes; exemplars; and
@@ -12,8 +12,10 @@ some revisions (version 2 superseding version 1); timestamped comments; coach no
 
 Extending it (certification #6, dashboard #8): append your generator to ``EXTRA_GENERATORS``
 
-    from store import demo
+    import demo
     demo.EXTRA_GENERATORS.append(my_generator)   # my_generator(store, rng, summary) -> None
+
+where the command is wired (cli/demo.py calls each extra module's ``register()``), never on import.
 
 Each runs after the core data is committed, with its own ``random.Random`` seeded from the demo seed
 and its name (so adding one never changes another's output), and writes through ``store.transaction()``.
@@ -29,10 +31,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
+from demo import text as T
+from demo.media import ensure_demo_media
 from store.clock import to_iso
 from store.db import Store
-from store.demo_media import ensure_demo_media
-from store import demo_text as T
 
 EVENT_START = datetime(2026, 11, 16, 8, 0, tzinfo=timezone.utc)
 EVENT_DAYS = 3

@@ -1,4 +1,4 @@
-"""Engagement after the event for `rolecall demo-data` (a generator on store.demo.EXTRA_GENERATORS).
+"""Engagement after the event for `rolecall demo-data` (a generator on demo.EXTRA_GENERATORS).
 
 The core demo writes the kickoff itself (three days of takes, with 'transcript_view' events while peers
 score). This adds what the dashboard's engagement figures look for in the weeks after (issue #8):
@@ -72,12 +72,10 @@ def generate_engagement_events(store: Store, rng: random.Random, summary) -> Non
 
 def register() -> None:
     """Add the generator to demo-data's hook (once)."""
-    from store import demo
+    import demo
 
     if generate_engagement_events not in demo.EXTRA_GENERATORS:
         demo.EXTRA_GENERATORS.append(generate_engagement_events)
 
-
-register()
 
 __all__ = ["generate_engagement_events", "register"]
