@@ -1,12 +1,12 @@
 """Reading each section of a kit YAML (vocabulary, rubrics, exercises, programs) with checks."""
 from __future__ import annotations
 
-from scoring.kit import (EXERCISE_KINDS, Criterion, Exercise, Kit, Program, Rubric, Term, _Checker,
-                         _strings, shown)
+from scoring.kit_checks import Checker, shown, strings
+from scoring.kit_types import EXERCISE_KINDS, Criterion, Exercise, Kit, Program, Rubric, Term
 from scoring.yaml_lines import LineDict
 
 
-def _items(check: _Checker, top: dict, section: str):
+def _items(check: Checker, top: dict, section: str):
     """Yield (node, values-or-None) for each entry of a list section, flagging duplicate ids."""
     seen: dict[str, int] = {}
     for index, node in enumerate(top.get(section, []) or []):
@@ -25,7 +25,7 @@ def _items(check: _Checker, top: dict, section: str):
             check.broken.add(ident)
 
 
-def _in_range(check: _Checker, node, where: str, values: dict, key: str, low: int, high: int) -> bool:
+def _in_range(check: Checker, node, where: str, values: dict, key: str, low: int, high: int) -> bool:
     """A whole-number field, if given, lies in [low, high] (huge numbers cannot be stored or dated)."""
     value = values.get(key)
     if value is None or low <= value <= high:
@@ -34,26 +34,26 @@ def _in_range(check: _Checker, node, where: str, values: dict, key: str, low: in
     return False
 
 
-def read_sections(check: _Checker, top: dict, kit: Kit) -> None:
+def read_sections(check: Checker, top: dict, kit: Kit) -> None:
     _read_terms(check, top, kit)
     _read_rubrics(check, top, kit)
     _read_exercises(check, top, kit)
     _read_programs(check, top, kit)
 
 
-def _read_terms(check: _Checker, top: dict, kit: Kit) -> None:
+def _read_terms(check: Checker, top: dict, kit: Kit) -> None:
     for node, where in _items(check, top, "vocabulary"):
         values = check.fields(node, where, {"id": str, "term": str},
                               {"definition": str, "aliases": list})
         if values is None or not {"id", "term"} <= values.keys():
             continue
         if check.slug(values["id"], node.line, where):
-            aliases = _strings(check, values.get("aliases"), node.line_of("aliases"), f"{where}.aliases")
+            aliases = strings(check, values.get("aliases"), node.line_of("aliases"), f"{where}.aliases")
             kit.terms.append(Term(values["id"], values["term"].strip(),
                                   values.get("definition", "").strip(), aliases))
 
 
-def _read_rubrics(check: _Checker, top: dict, kit: Kit) -> None:
+def _read_rubrics(check: Checker, top: dict, kit: Kit) -> None:
     term_slugs = {t.slug for t in kit.terms}
     for node, where in _items(check, top, "rubrics"):
         values = check.fields(node, where, {"id": str, "title": str, "criteria": list},
@@ -80,7 +80,7 @@ def _read_rubrics(check: _Checker, top: dict, kit: Kit) -> None:
                                   values.get("version", 1), tuple(criteria)))
 
 
-def _read_criterion(check: _Checker, node, where: str, term_slugs: set[str]) -> Criterion | None:
+def _read_criterion(check: Checker, node, where: str, term_slugs: set[str]) -> Criterion | None:
     values = check.fields(node, where, {"id": str, "title": str, "scale": dict},
                           {"description": str, "terms": list, "weight": float, "required": bool,
                            "min_score": int})
@@ -88,7 +88,7 @@ def _read_criterion(check: _Checker, node, where: str, term_slugs: set[str]) -> 
         return None
     if not check.slug(values["id"], node.line, where):
         return None
-    terms = _strings(check, values.get("terms"), node.line_of("terms"), f"{where}.terms")
+    terms = strings(check, values.get("terms"), node.line_of("terms"), f"{where}.terms")
     for slug in terms:
         if slug not in term_slugs:
             check.problem(node.line_of("terms"), f"{where}.terms", f"unknown term {shown(slug)} "
@@ -117,7 +117,7 @@ def _read_criterion(check: _Checker, node, where: str, term_slugs: set[str]) -> 
                      terms, weight, bool(values.get("required", False)), min_score, anchors)
 
 
-def _read_exercises(check: _Checker, top: dict, kit: Kit) -> None:
+def _read_exercises(check: Checker, top: dict, kit: Kit) -> None:
     rubric_slugs = {r.slug for r in kit.rubrics}
     for node, where in _items(check, top, "exercises"):
         values = check.fields(node, where, {"id": str, "kind": str, "title": str, "rubric": str},
@@ -147,7 +147,7 @@ def _read_exercises(check: _Checker, top: dict, kit: Kit) -> None:
                                           values.get("prework", "").strip(), limit, available))
 
 
-def _read_programs(check: _Checker, top: dict, kit: Kit) -> None:
+def _read_programs(check: Checker, top: dict, kit: Kit) -> None:
     rubrics = {r.slug: r for r in kit.rubrics}
     exercise_slugs = {e.slug for e in kit.exercises}
     for node, where in _items(check, top, "programs"):
@@ -163,7 +163,7 @@ def _read_programs(check: _Checker, top: dict, kit: Kit) -> None:
         if rubric is None:
             check.problem(node.line_of("rubric"), f"{where}.rubric", check.unknown("rubric", values["rubric"]))
             ok = False
-        exercises = _strings(check, values["exercises"], node.line_of("exercises"), f"{where}.exercises")
+        exercises = strings(check, values["exercises"], node.line_of("exercises"), f"{where}.exercises")
         for slug in exercises:
             if slug not in exercise_slugs:
                 check.problem(node.line_of("exercises"), f"{where}.exercises", check.unknown("exercise", slug))
