@@ -25,12 +25,22 @@ from __future__ import annotations
 
 import hmac
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from store.pins import FREE_ATTEMPTS, PinError, _human, check_new_pin, hash_pin
+from store.db import Store
+from store.pin_hash import FREE_ATTEMPTS, PinError, check_new_pin, hash_pin, human_wait
 
-if TYPE_CHECKING:
-    from store.pins import PinRepo
+
+class PinChecks(Protocol):
+    """What these rules need of store.pins.PinRepo (which calls them: the types sit below both)."""
+    store: Store
+
+    def has_pin(self, person_id: str) -> bool: ...
+    def certifiers_with_pin(self, except_id: str | None = None) -> list[tuple[str, str]]: ...
+    def verify(self, person_id: str, pin: str) -> None: ...
+    def count_attempt(self, db, key: str, what: str) -> tuple[int, int]: ...
+    def clear_attempts(self, key: str) -> None: ...
+    def _store_hash(self, db, person_id: str, hashed: str) -> None: ...
 
 OWN, CERTIFIER, BOOTSTRAP = "own", "certifier", "bootstrap"
 TEAM_KEY_ATTEMPTS = "(team key)"        # the pin_attempts row that counts wrong team keys (not a person id)
@@ -51,7 +61,7 @@ class WrongTeamKey(PinError):
     def __init__(self, failures: int, locked_for_s: int):
         self.failures = failures
         self.locked_for_s = locked_for_s
-        extra = f" Too many wrong team keys: try again in {_human(locked_for_s)}." if locked_for_s else \
+        extra = f" Too many wrong team keys: try again in {human_wait(locked_for_s)}." if locked_for_s else \
             f" {FREE_ATTEMPTS - failures} attempt(s) left before it is locked." if failures < FREE_ATTEMPTS else ""
         super().__init__("That is not this station's team sync key." + extra)
 
@@ -61,7 +71,7 @@ def team_key_set(data_dir: Path) -> bool:
     return has_key(Path(data_dir))
 
 
-def check_team_key(pins: "PinRepo", text: str) -> None:
+def check_team_key(pins: PinChecks, text: str) -> None:
     """Return quietly if ``text`` is this station's team sync key; else raise PinError (no key set
     here: :data:`NO_TEAM_KEY`), PinLocked or WrongTeamKey. Both keys are stretched as sync does
     (store/sync/keys.py) and compared with hmac.compare_digest. Every try counts towards a lockout
@@ -92,7 +102,7 @@ def check_team_key(pins: "PinRepo", text: str) -> None:
     raise WrongTeamKey(failures, lock)
 
 
-def who_confirms(pins: "PinRepo", person_id: str) -> str | None:
+def who_confirms(pins: PinChecks, person_id: str) -> str | None:
     """What a new PIN for this person needs: 'self' (their current PIN; another certifier's PIN also
     does), 'certifier' (another certifier's PIN) or None (the station's first certifier PIN)."""
     if pins.has_pin(person_id):
@@ -115,7 +125,7 @@ def _is_certifier_with_pin(db, person_id: str) -> bool:
                       "WHERE p.id=? AND p.role='certifier' AND p.deleted=0", [person_id]).fetchone() is not None
 
 
-def change_pin(pins: "PinRepo", person_id: str, new_pin: str, confirm_by: str | None = None,
+def change_pin(pins: PinChecks, person_id: str, new_pin: str, confirm_by: str | None = None,
                confirm_pin: str = "", team_key: str | None = None) -> str:
     """Set a certifier's PIN once someone has vouched; return how: 'own' (their current PIN),
     'certifier' (another certifier's PIN) or 'bootstrap' (no certifier had a PIN here: ``team_key``,
@@ -156,7 +166,7 @@ def change_pin(pins: "PinRepo", person_id: str, new_pin: str, confirm_by: str | 
     return how
 
 
-def authorize_certifier_change(pins: "PinRepo", confirm_by: str | None, confirm_pin: str) -> str:
+def authorize_certifier_change(pins: PinChecks, confirm_by: str | None, confirm_pin: str) -> str:
     """Check that a certifier vouches for adding a certifier or changing a role to or from certifier.
     Returns 'certifier', or 'bootstrap' when no certifier has a PIN on this station (then the caller
     has asked for the team key with :func:`check_team_key`). Call it before the writing transaction,
