@@ -1,6 +1,7 @@
 """Sync between stations through a hub (issue #7). No Qt.
 
-* hub.py / folder_hub.py / s3_hub.py — where batches and media go (one small interface)
+* hub.py / folder_hub.py / s3_hub.py — where batches and media go (one small interface); hubs.py —
+  which hub a location names
 * tables.py — which tables sync, and the triggers that record every local change
 * batch.py — the signed, hashed batch format;  keys.py — the team key
 * plan.py — pure planning of a push and a pull;  apply.py — applying records (versions, history)
@@ -15,7 +16,8 @@
 from store.sync.config import SyncConfig
 from store.sync.engine import Progress, SyncReport, Syncer
 from store.sync.errors import DiskFull, HubError, HubUnreachable, KeyMismatch, NoKey, SyncCancelled, SyncError
-from store.sync.hub import Hub, open_hub
+from store.sync.hub import Hub
+from store.sync.hubs import open_hub
 from store.sync.keys import TeamKey, load_key, save_key
 from store.sync.media import ensure_media
 from store.sync.state import status

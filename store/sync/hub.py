@@ -100,17 +100,3 @@ def file_sha256(path: Path) -> str:
         while chunk := fh.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def open_hub(location: str, endpoint_url: str | None = None) -> Hub:
-    """A hub from what the person typed: a folder path, or s3://bucket/prefix."""
-    location = (location or "").strip()
-    if not location:
-        from store.sync.errors import SyncError  # noqa: PLC0415
-        raise SyncError("No hub is set. Choose a hub folder or s3://bucket/prefix in Settings, "
-                        "or pass --hub.")
-    if location.startswith("s3://"):
-        from store.sync.s3_hub import S3Hub  # noqa: PLC0415 - boto3 only when used
-        return S3Hub.from_url(location, endpoint_url=endpoint_url)
-    from store.sync.folder_hub import FolderHub  # noqa: PLC0415
-    return FolderHub(Path(location).expanduser())

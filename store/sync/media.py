@@ -101,7 +101,7 @@ def ensure_media(store: Store, recording_id: str, hub: Hub | None = None, table:
     own = hub is None
     if own:
         from store.sync.config import SyncConfig  # noqa: PLC0415
-        from store.sync.hub import open_hub  # noqa: PLC0415
+        from store.sync.hubs import open_hub  # noqa: PLC0415
         config = SyncConfig.load(store)
         hub = open_hub(config.hub, config.endpoint_url or None)
     try:
