@@ -35,7 +35,7 @@ def joined_speech(path: Path) -> Path:
     """Every speech clip in tests/data/speech, 1 s of silence between them: ~the microphone's voice."""
     import numpy as np
 
-    from recorder.audio_decode import decode_audio
+    from recorder.transcription.audio_decode import decode_audio
     clips = sorted((DATA / "speech").glob("*.wav"))
     gap = np.zeros(16000, dtype=np.float32)
     pcm = np.concatenate([p for c in clips for p in (decode_audio(c).samples, gap)])

@@ -31,10 +31,10 @@ from rapidfuzz.distance import Levenshtein
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from recorder.audio_decode import decode_audio  # noqa: E402
-from recorder.subtitles import render  # noqa: E402
-from recorder.transcriber import Transcriber  # noqa: E402
-from recorder.transcription_pipeline import bias_phrases, transcribe_file  # noqa: E402
+from recorder.transcription.audio_decode import decode_audio  # noqa: E402
+from recorder.transcription.subtitles import render  # noqa: E402
+from recorder.transcription.transcriber import Transcriber  # noqa: E402
+from recorder.transcription.pipeline import bias_phrases, transcribe_file  # noqa: E402
 from scoring.terms import TimedWord, find_terms, load_vocabulary_file  # noqa: E402
 
 SPEECH = ROOT / "tests" / "data" / "speech"

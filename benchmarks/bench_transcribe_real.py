@@ -42,10 +42,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_transcribe_realset import Item, real_set  # noqa: E402
 from vocab_clips import is_fresh, vocab_items  # noqa: E402
-from recorder.audio_decode import decode_audio  # noqa: E402
-from recorder.transcriber import Transcriber  # noqa: E402
-from recorder.transcript_types import Transcript, TranscriptInfo  # noqa: E402
-from recorder.transcription_pipeline import bias_phrases, transcribe_file  # noqa: E402
+from recorder.transcription.audio_decode import decode_audio  # noqa: E402
+from recorder.transcription.transcriber import Transcriber  # noqa: E402
+from recorder.transcription.results import Transcript, TranscriptInfo  # noqa: E402
+from recorder.transcription.pipeline import bias_phrases, transcribe_file  # noqa: E402
 from scoring.speech_metrics import HESITATIONS  # noqa: E402
 from scoring.terms import TimedWord, VocabTerm, find_terms, load_vocabulary_file  # noqa: E402
 
@@ -119,7 +119,7 @@ def run_bare(model, samples, kwargs) -> tuple[str, float]:
 
 
 def run_pipeline(tr: Transcriber, samples, terms: list[VocabTerm]) -> tuple[str, float]:
-    from recorder.audio_decode import DecodedAudio
+    from recorder.transcription.audio_decode import DecodedAudio
     t0 = time.perf_counter()
     r = transcribe_file(tr, DecodedAudio(samples), terms)
     return r.transcript.text, time.perf_counter() - t0

@@ -96,7 +96,7 @@ def sphinx_items() -> list[Item]:
 
 
 def join(items: list[Item], source: str, name: str, pauses: list[float]) -> Item:
-    from recorder.audio_decode import decode_audio
+    from recorder.transcription.audio_decode import decode_audio
     parts = []
     for i, it in enumerate(items):
         parts.append(decode_audio(it.path).samples)

@@ -120,7 +120,7 @@ VOICES = [("en-us", 165), ("en-gb", 160), ("en-us+f3", 170), ("en-us+m7", 150),
 
 
 def say(text: str, voice: str, wpm: int, wav: Path) -> np.ndarray:
-    from recorder.audio_decode import decode_audio
+    from recorder.transcription.audio_decode import decode_audio
     subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(wav), text], check=True,
                    capture_output=True)
     return decode_audio(wav).samples

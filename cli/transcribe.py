@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from cli import cli
-from recorder.audio_decode import AudioDecodeError
-from recorder.subtitles import FORMATS, render
-from recorder.transcriber import ModelNotFoundError, Transcriber, resolve_model
-from recorder.transcription_pipeline import transcribe_file
+from recorder.transcription.audio_decode import AudioDecodeError
+from recorder.transcription.subtitles import FORMATS, render
+from recorder.transcription.transcriber import ModelNotFoundError, Transcriber, resolve_model
+from recorder.transcription.pipeline import transcribe_file
 from scoring.terms import VocabTerm, load_vocabulary_file
 
 
@@ -80,8 +80,8 @@ def transcribe(obj, files: tuple[Path, ...], model: str | None, vocabulary: Path
 @click.pass_obj
 def transcribe_queue(obj, threads: int | None, model: str | None, retry_failed: bool) -> None:
     """Process the station's queued transcription jobs (headless), then exit."""
-    from recorder.transcribe_process import TranscriptionProcess
-    from recorder.transcription_jobs import TranscriptionJobRunner, station_settings
+    from recorder.transcription.process import TranscriptionProcess
+    from recorder.transcription.jobs import TranscriptionJobRunner, station_settings
     from store.transcripts import TranscriptRepo
 
     store = obj.store()

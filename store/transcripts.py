@@ -2,7 +2,7 @@
 
 * Segments are written one transaction each as they arrive, so a crash keeps what was heard.  A
   transcript stays ``complete=0`` until its job finishes; the next attempt resumes it from the end
-  of its last stored segment (see recorder/transcription_jobs.py).
+  of its last stored segment (see recorder/transcription/jobs.py).
 * Jobs (``transcription_jobs``, local, never synced): queued -> transcribing -> done | failed
   (reason in ``error``) | cancelled; ``retry`` puts a failed or cancelled job back in the queue and
   ``reset_interrupted`` (called on start) puts jobs left 'transcribing' by a crash back too.

@@ -66,7 +66,7 @@ def long_take(tmp_path_factory) -> Path:
 
     import numpy as np
 
-    from recorder.audio_decode import decode_audio
+    from recorder.transcription.audio_decode import decode_audio
 
     gap = np.zeros(24000, dtype=np.float32)
     pcm = np.concatenate([p for c in SPEECH_CLIPS

@@ -1,4 +1,4 @@
-"""recorder/speech_only.py: Whisper on the speech only, stopping where the speech ends (issue #13).
+"""recorder/transcription/speech_only.py: Whisper on the speech only, stopping where the speech ends (issue #13).
 
 Real model, real recordings (tests/data/realspeech), compared with faster-whisper's own
 ``vad_filter=True`` on the same samples."""
@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recorder.audio_decode import decode_audio
-from recorder.speech_only import speech_segments
-from recorder.transcriber import Transcriber
-from recorder.transcription_pipeline import bias_phrases
+from recorder.transcription.audio_decode import decode_audio
+from recorder.transcription.speech_only import speech_segments
+from recorder.transcription.transcriber import Transcriber
+from recorder.transcription.pipeline import bias_phrases
 from scoring.kit import default_kit_path
 from scoring.terms import load_vocabulary_file
 

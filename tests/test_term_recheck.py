@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from recorder.audio_decode import decode_audio
-from recorder.forced_score import ForcedScorer
-from recorder.term_recheck import Candidate, TermRecheck, with_plurals
-from recorder.transcriber import Transcriber
-from recorder.transcript_types import Word
-from recorder.transcription_pipeline import bias_phrases, said_forms
+from recorder.transcription.audio_decode import decode_audio
+from recorder.transcription.forced_score import ForcedScorer
+from recorder.transcription.term_recheck import Candidate, TermRecheck, with_plurals
+from recorder.transcription.transcriber import Transcriber
+from recorder.transcription.results import Word
+from recorder.transcription.pipeline import bias_phrases, said_forms
 from scoring.kit import default_kit_path
 from scoring.terms import find_terms, load_vocabulary_file
 

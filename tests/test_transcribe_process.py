@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from recorder.audio_decode import decode_audio
-from recorder.transcribe_process import (TranscriptionCancelled, TranscriptionCrashed,
+from recorder.transcription.audio_decode import decode_audio
+from recorder.transcription.process import (TranscriptionCancelled, TranscriptionCrashed,
                                          TranscriptionFailed, TranscriptionProcess)
 
 SPEECH = Path(__file__).parent / "data" / "speech"

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from recorder.audio_decode import AudioDecodeError, decode_audio
-from recorder.transcriber import (ModelNotFoundError, Transcriber, bias_kwargs, bundled_model_dir,
+from recorder.transcription.audio_decode import AudioDecodeError, decode_audio
+from recorder.transcription.transcriber import (ModelNotFoundError, Transcriber, bias_kwargs, bundled_model_dir,
                                   check_model_dir, resolve_model)
-from recorder.transcription_pipeline import bias_phrases
+from recorder.transcription.pipeline import bias_phrases
 from scoring.terms import TimedWord, VocabTerm, find_terms, load_vocabulary_file, vocabulary_phrases
 
 SPEECH = Path(__file__).parent / "data" / "speech"
@@ -208,8 +208,8 @@ def test_opening_skipped_by_biasing_is_recovered(transcriber, name, vocab, openi
 
 
 def test_unsure_opening_words_are_counted():
-    from recorder.transcript_repair import unsure_opening
-    from recorder.transcript_types import Word
+    from recorder.transcription.repair import unsure_opening
+    from recorder.transcription.results import Word
 
     def ws(*probs):
         return [Word(i * 0.4, i * 0.4 + 0.3, f" w{i}", p) for i, p in enumerate(probs)]
@@ -236,12 +236,12 @@ def test_opening_written_over_by_hotwords_is_heard_again(transcriber):
 def test_a_right_opening_is_not_traded_for_a_surer_looking_guess(transcriber, monkeypatch):
     """Issue #13: "and economic buyer" opens at under 5 % a word; heard again without the
     hotwords it is "Oh, and he could help me, can I ask?", surer word by word but a worse fit to
-    the audio (recorder/transcript_repair.reheard_fits_better), so the opening stays."""
+    the audio (recorder/transcription/repair.reheard_fits_better), so the opening stays."""
     kit = bias_phrases(load_vocabulary_file(Path(__file__).parent.parent / "assets" / "kit" / "default.yaml"))
     clip = SPEECH / "tr_opening_eb.wav"
     tr = Transcriber(biasing="hotwords")
     tr._model = transcriber.model
     assert norm_words(tr.transcribe_all(clip, kit).text)[:3] == ["and", "economic", "buyer"]
-    import recorder.transcriber as module
+    import recorder.transcription.transcriber as module
     monkeypatch.setattr(module, "reheard_fits_better", lambda *a: True)  # the guess always taken
     assert "economic" not in norm_words(tr.transcribe_all(clip, kit).text)

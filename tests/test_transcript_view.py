@@ -7,8 +7,8 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from recorder.subtitles import to_srt, to_vtt
-from recorder.transcript_types import Segment, Word
+from recorder.transcription.subtitles import to_srt, to_vtt
+from recorder.transcription.results import Segment, Word
 from scoring.terms import VocabTerm, find_terms
 from ui.widgets.transcript_view import TERM_STYLE, TranscriptView, export_transcript, fmt_time
 

@@ -1,12 +1,12 @@
-"""SRT / WebVTT / TXT / JSON writers (recorder/subtitles.py) and the segment filters."""
+"""SRT / WebVTT / TXT / JSON writers (recorder/transcription/subtitles.py) and the segment filters."""
 import json
 
 import pytest
 
-from recorder.subtitles import render, to_record, to_srt, to_txt, to_vtt
-from recorder.transcript_filters import (SegmentFilter, collapse_loops, looks_invented, split_sentences,
+from recorder.transcription.subtitles import render, to_record, to_srt, to_txt, to_vtt
+from recorder.transcription.filters import (SegmentFilter, collapse_loops, looks_invented, split_sentences,
                                          squeezed_loop)
-from recorder.transcript_types import Segment, Word
+from recorder.transcription.results import Segment, Word
 from scoring.terms import VocabTerm, find_terms
 
 SEGS = [

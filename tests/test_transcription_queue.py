@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
-from recorder.audio_decode import decode_audio
+from recorder.transcription.audio_decode import decode_audio
 
 SPEECH = Path(__file__).parent / "data" / "speech"
 JOB_TIMEOUT_MS = 180_000  # a generous ceiling against a hang; tests wait for signals, not for time
@@ -95,7 +95,7 @@ def test_cancel_button_then_retry_resumes(store, queue, panel, qtbot, long_take)
 
 
 def test_child_crash_marks_failed_and_the_app_survives(store, queue, panel, qtbot):
-    from recorder.transcribe_process import TranscriptionProcess
+    from recorder.transcription.process import TranscriptionProcess
 
     class AbortingProcess(TranscriptionProcess):
         """The real child process, told to os.abort() after its first segment."""

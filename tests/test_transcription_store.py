@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from recorder.audio_decode import decode_audio
-from recorder.transcribe_process import TranscriptionProcess
-from recorder.transcription_jobs import TranscriptionJobRunner
+from recorder.transcription.audio_decode import decode_audio
+from recorder.transcription.process import TranscriptionProcess
+from recorder.transcription.jobs import TranscriptionJobRunner
 from store.clock import kit_id
 from store.transcripts import TranscriptRepo, read_station_terms
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from recorder.audio_decode import DecodedAudio, decode_audio
-from recorder.transcriber import Transcriber
-from recorder.transcript_repair import drop_echoes
-from recorder.transcript_types import Segment, Word
-from recorder.transcription_pipeline import bias_phrases
+from recorder.transcription.audio_decode import DecodedAudio, decode_audio
+from recorder.transcription.transcriber import Transcriber
+from recorder.transcription.repair import drop_echoes
+from recorder.transcription.results import Segment, Word
+from recorder.transcription.pipeline import bias_phrases
 from scoring.kit import default_kit_path
 from scoring.terms import load_vocabulary_file
 

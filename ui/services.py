@@ -36,7 +36,7 @@ def build_services(store: Store, *, open_hub: Callable[[SyncConfig], Hub] | None
                    microphone_factory: Callable | None = None, transcription_queue=None) -> Services:
     from recorder.camera import CameraSource  # noqa: PLC0415 - devices only where the app runs
     from recorder.microphone import MicrophoneSource  # noqa: PLC0415
-    from recorder.transcription_jobs import station_settings  # noqa: PLC0415
+    from recorder.transcription.jobs import station_settings  # noqa: PLC0415
     from ui.workers.transcription_queue import TranscriptionQueue  # noqa: PLC0415
 
     hub = open_hub or default_open_hub

@@ -7,7 +7,7 @@
     view.load_recording(repo, recording_id)     # or straight from the store (store.transcripts)
 
 Used by the Review page (#5) and the Transcriptions panel.  Export (SRT, WebVTT, TXT, JSON) goes
-through ``export_transcript``; the writers themselves are in recorder/subtitles.py.
+through ``export_transcript``; the writers themselves are in recorder/transcription/subtitles.py.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-from recorder.subtitles import render
+from recorder.transcription.subtitles import render
 
 TERM_STYLE = "background-color:#ffe08a; color:#3b2f00; font-weight:600; text-decoration:none;"
 WORD_STYLE = "color:palette(text); text-decoration:none;"

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QFileD
                                QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QToolButton,
                                QVBoxLayout, QWidget)
 
-from recorder.transcriber import ModelNotFoundError, resolve_model
-from recorder.transcription_jobs import META_MODEL, META_THREADS, station_settings as settings_from_store
+from recorder.transcription.transcriber import ModelNotFoundError, resolve_model
+from recorder.transcription.jobs import META_MODEL, META_THREADS, station_settings as settings_from_store
 from store.changes import Changes
 
 from ui.widgets.transcript_view import TranscriptView

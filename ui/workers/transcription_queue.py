@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
-from recorder.transcribe_process import TranscriptionProcess
-from recorder.transcriber import TranscribeSettings
-from recorder.transcription_jobs import TranscriptionJobRunner
+from recorder.transcription.process import TranscriptionProcess
+from recorder.transcription.transcriber import TranscribeSettings
+from recorder.transcription.jobs import TranscriptionJobRunner
 from store.db import Store
 from store.transcripts import TranscriptRepo
 
@@ -52,7 +52,7 @@ class _Worker(QObject):
 class TranscriptionQueue(QObject):
     job_started = Signal(str)
     progress = Signal(str, float)        # recording id, 0..1 of the audio duration
-    segment = Signal(str, object)        # recording id, recorder.transcript_types.Segment
+    segment = Signal(str, object)        # recording id, recorder.transcription.results.Segment
     job_finished = Signal(str, str, str)  # recording id, done|failed|cancelled, error
     jobs_changed = Signal()
     idle = Signal()

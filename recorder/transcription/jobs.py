@@ -5,7 +5,7 @@
     while (outcome := runner.run_next(on_progress=print)) is not None: ...
     runner.cancel()                  # from another thread: kills the child, job -> cancelled
 
-The model runs in the child process (recorder/transcribe_process.py).  Each segment is stored as it
+The model runs in the child process (recorder/transcription/process.py).  Each segment is stored as it
 arrives; progress is the end of the last segment over the audio duration.  If the job was
 interrupted before (crash, cancel, kill), its unfinished transcript is resumed from the end of the
 last stored segment instead of starting over.  When the audio is done, term hits and speech metrics
@@ -17,11 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from recorder.audio_decode import probe_duration
-from recorder.transcribe_process import (TranscriptionCancelled, TranscriptionFailed,
+from recorder.transcription.audio_decode import probe_duration
+from recorder.transcription.process import (TranscriptionCancelled, TranscriptionFailed,
                                          TranscriptionProcess)
-from recorder.transcript_types import Segment, TranscriptInfo
-from recorder.transcription_pipeline import bias_phrases, said_forms
+from recorder.transcription.results import Segment, TranscriptInfo
+from recorder.transcription.pipeline import bias_phrases, said_forms
 from scoring.speech_metrics import segment_start_indices, speech_metrics
 from scoring.terms import find_terms
 from store.transcripts import TranscriptRepo
@@ -32,7 +32,7 @@ META_MODEL, META_THREADS = "transcription_model", "transcription_threads"
 
 def station_settings(store) -> "TranscribeSettings":
     """The station's transcription settings (model, threads), kept in the station database."""
-    from recorder.transcriber import TranscribeSettings
+    from recorder.transcription.transcriber import TranscribeSettings
 
     model = store.get_meta(META_MODEL) or None
     try:
@@ -60,7 +60,7 @@ class TranscriptionJobRunner:
 
     @property
     def model_name(self) -> str:
-        from recorder.transcriber import resolve_model
+        from recorder.transcription.transcriber import resolve_model
         return resolve_model(self.process.settings.model)[0]
 
     def recover(self) -> int:

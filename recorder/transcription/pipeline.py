@@ -3,7 +3,7 @@
 This is what ``rolecall transcribe`` runs for each file (in process: a terminal command can be
 interrupted with Ctrl-C, so it needs no child process), and what the benchmark times against bare
 faster-whisper.  The station's background queue runs the same steps with the model in a child
-process (recorder/transcribe_process.py) and stores segments as they arrive.
+process (recorder/transcription/process.py) and stores segments as they arrive.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from recorder.transcriber import Transcriber
-from recorder.transcript_types import Segment, Transcript
+from recorder.transcription.transcriber import Transcriber
+from recorder.transcription.results import Segment, Transcript
 from scoring.speech_metrics import segment_start_indices, speech_metrics
 from scoring.terms import TermHit, VocabTerm, find_terms, vocabulary_phrases
 
@@ -40,7 +40,7 @@ def bias_phrases(terms: Sequence[VocabTerm]) -> list[str]:
 
 def said_forms(terms: Sequence[VocabTerm]) -> list[str]:
     """Every way a term may be said (canonical, aliases, -ing forms): what the near-miss recheck
-    of recorder/term_recheck.py listens for."""
+    of recorder/transcription/term_recheck.py listens for."""
     return vocabulary_phrases(terms, with_inflections=True)
 
 

@@ -1,6 +1,6 @@
 """Transcript writers: SRT, WebVTT, plain text and the JSON record.  Pure functions, no Qt.
 
-Segments may be ``recorder.transcript_types.Segment`` objects or dicts with start, end, text
+Segments may be ``recorder.transcription.results.Segment`` objects or dicts with start, end, text
 (and words); term hits objects with ``to_dict`` or dicts.
 """
 from __future__ import annotations

@@ -20,7 +20,7 @@
   decoded past its end (``speech_only``).
 * Near misses of a term ("rediscover a call" for "discovery call") are scored against the audio
   with the term in place and replaced when it fits about as well (``term_recheck``).
-* Guards: VAD, ``condition_on_previous_text=False``, the filters of ``transcript_filters``;
+* Guards: VAD, ``condition_on_previous_text=False``, the filters of ``filters``;
   deterministic decoding (temperature 0, no random fallback) unless ``temperature_fallback``.
 * Audio is decoded by ``audio_decode`` (tolerant of truncated files).
 """
@@ -33,13 +33,13 @@ from pathlib import Path
 
 import numpy as np
 
-from recorder.audio_decode import SAMPLE_RATE, DecodedAudio, decode_audio
-from recorder.forced_score import ForcedScorer
-from recorder.speech_only import speech_segments
-from recorder.term_recheck import TermRecheck
-from recorder.transcript_filters import SegmentFilter, split_sentences
-from recorder.transcript_repair import GapRepair, reheard_fits_better, speech_seconds, unsure_opening
-from recorder.transcript_types import Segment, Transcript, TranscriptInfo, Word
+from recorder.transcription.audio_decode import SAMPLE_RATE, DecodedAudio, decode_audio
+from recorder.transcription.forced_score import ForcedScorer
+from recorder.transcription.speech_only import speech_segments
+from recorder.transcription.term_recheck import TermRecheck
+from recorder.transcription.filters import SegmentFilter, split_sentences
+from recorder.transcription.repair import GapRepair, reheard_fits_better, speech_seconds, unsure_opening
+from recorder.transcription.results import Segment, Transcript, TranscriptInfo, Word
 
 MODEL_FILES = ("config.json", "model.bin", "tokenizer.json", "vocabulary.txt")
 BIASING_MODES = ("prompt", "hotwords", "both", "none")
@@ -133,9 +133,9 @@ class TranscribeSettings:
     # Greedy-temperature fallback samples at random: the same take could come out differently from
     # one run to the next (seen on a one-minute take: a window re-decoded at T=0.4 one run, 0.8 the
     # next, 30-130 % slower).  Off by default: decoding is deterministic and loops are collapsed by
-    # transcript_filters instead.
+    # filters.py instead.
     temperature_fallback: bool = False
-    # re-transcribe, without biasing, speech the biased pass skipped (see transcript_repair)
+    # re-transcribe, without biasing, speech the biased pass skipped (see repair.py)
     repair_gaps: bool = True
     # score near misses of the terms against the audio with the term in place (see term_recheck)
     recheck_terms: bool = True

@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
-from recorder.transcript_types import Segment, Transcript, TranscriptInfo
+from recorder.transcription.results import Segment, Transcript, TranscriptInfo
 
 
 class TranscriptionFailed(RuntimeError):
@@ -43,9 +43,9 @@ class TranscriptionCancelled(TranscriptionFailed):
 
 
 def _child_main(requests, results, settings: dict) -> None:  # runs in the child process
-    from recorder.audio_decode import AudioDecodeError
-    from recorder.transcriber import ModelNotFoundError, TranscribeSettings, Transcriber
-    from recorder.transcript_filters import SegmentFilter
+    from recorder.transcription.audio_decode import AudioDecodeError
+    from recorder.transcription.transcriber import ModelNotFoundError, TranscribeSettings, Transcriber
+    from recorder.transcription.filters import SegmentFilter
 
     transcriber = None
     while True:
@@ -96,7 +96,7 @@ class TranscriptionProcess:
     """One child process serving transcription jobs, restarted after a cancel or a crash."""
 
     def __init__(self, settings=None, poll_interval: float = 0.1):
-        from recorder.transcriber import TranscribeSettings
+        from recorder.transcription.transcriber import TranscribeSettings
         self.settings = settings or TranscribeSettings()
         self.poll_interval = poll_interval
         self._ctx = mp.get_context("spawn")

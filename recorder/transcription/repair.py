@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recorder.transcript_types import Segment, Word
+from recorder.transcription.results import Segment, Word
 
 
 @dataclass

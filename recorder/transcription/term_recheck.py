@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from recorder.forced_score import ForcedScorer
-from recorder.transcript_types import Segment, Word
+from recorder.transcription.forced_score import ForcedScorer
+from recorder.transcription.results import Segment, Word
 
 
 def letters(text: str) -> str:

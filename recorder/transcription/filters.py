@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from recorder.transcript_types import Segment, Word
+from recorder.transcription.results import Segment, Word
 
 STOCK_PHRASES = {
     "thank you", "thanks for watching", "thank you for watching", "thanks", "bye", "you",
