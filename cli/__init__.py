@@ -44,6 +44,7 @@ def _register() -> None:
     from cli import export, export_certifications, partner_kit, pins  # noqa: F401  (issue #6)
     from cli import export_scores, demo  # noqa: F401  (issue #5)
     from cli import report  # noqa: F401  (issue #8)
+    from cli import export_xapi, lrs  # noqa: F401  (issue #25)
 
 
 def main(argv: list[str] | None = None, launch_app: Callable[[Path], int] | None = None) -> None:

@@ -151,6 +151,64 @@ def _v9_station_names(conn: sqlite3.Connection) -> None:
     """)
 
 
+_XAPI_ON = "(SELECT value FROM station WHERE key='xapi.queue') IS '1'"
+_XAPI_ORIGIN = "CASE WHEN (SELECT value FROM sync_state WHERE key='applying') IS '1' THEN 'received' ELSE 'here' END"
+
+
+def _xapi_enqueue(kind: str, when: str = "1") -> str:
+    return (f"INSERT OR IGNORE INTO xapi_queue(kind, record_id, origin, queued_at) SELECT '{kind}', new.id, "
+            f"{_XAPI_ORIGIN}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE {when};")
+
+
+def _v10_people_email_and_xapi_queue(conn: sqlite3.Connection) -> None:
+    """xAPI (issue #25). People get an optional ``email`` (an LRS identifies a person by it; roster
+    imports fill it, #21). ``xapi_queue`` is the station-local list of statements to send to the
+    company's learning record store: no ``station_id``/``clock``, so it never syncs. Once an LRS is set
+    up on the station (station key ``xapi.queue`` = '1'; store/xapi/queue.py backfills what the station
+    already holds), triggers queue a statement for each take recorded (attempted) and submitted
+    (completed), each scorecard (scored, and voided for the version a revision supersedes), each
+    certification decision and each exemplar promoted. ``origin`` is 'received' for rows that sync
+    applies (sync_state.applying = '1') and 'here' for this station's own."""
+    take = ("new.rep_id IS NOT NULL AND new.source IS NOT 'partner-kit' "
+            "AND new.status IN ('take', 'recovered', 'submitted')")
+    take_body = _xapi_enqueue("attempted") + _xapi_enqueue("completed", "new.status = 'submitted'")
+    conn.executescript(f"""
+    ALTER TABLE people ADD COLUMN email TEXT;
+    CREATE INDEX people_email ON people(email COLLATE NOCASE);
+    CREATE TABLE xapi_queue (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('attempted', 'completed', 'scored', 'voided', 'decision', 'exemplar')),
+        record_id TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('here', 'received')),
+        state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'held', 'sent', 'skipped')),
+        queued_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,
+        sent_at TEXT,
+        UNIQUE (kind, record_id)
+    );
+    CREATE INDEX xapi_queue_state ON xapi_queue(state, origin, seq);
+    CREATE TRIGGER xapi_queue_recordings_ai AFTER INSERT ON recordings WHEN {_XAPI_ON} AND {take} BEGIN
+        {take_body}
+    END;
+    CREATE TRIGGER xapi_queue_recordings_au AFTER UPDATE OF status ON recordings
+        WHEN {_XAPI_ON} AND new.status IS NOT old.status AND {take} BEGIN
+        {take_body}
+    END;
+    CREATE TRIGGER xapi_queue_scorecards_ai AFTER INSERT ON scorecards WHEN {_XAPI_ON} BEGIN
+        {_xapi_enqueue("scored")}
+        {_xapi_enqueue("voided", "new.supersedes IS NOT NULL")}
+    END;
+    CREATE TRIGGER xapi_queue_signoffs_ai AFTER INSERT ON signoffs WHEN {_XAPI_ON} BEGIN
+        {_xapi_enqueue("decision")}
+    END;
+    CREATE TRIGGER xapi_queue_exemplars_ai AFTER INSERT ON exemplars
+        WHEN {_XAPI_ON} AND new.promoted_by IS NOT NULL BEGIN
+        {_xapi_enqueue("exemplar")}
+    END;
+    """)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     v1_people_and_kit,
     v2_takes_and_scores,
@@ -161,6 +219,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v7_review_list_index,
     _v8_local_pins,
     _v9_station_names,
+    _v10_people_email_and_xapi_queue,
 ]
 
 
