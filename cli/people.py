@@ -169,3 +169,18 @@ def people_rename(obj, name: str, new_name: str) -> None:
     except PeopleError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{person.name} is now called {changed.name} (id {changed.id}, as before).")
+
+
+@people_group.command("set-email")
+@click.argument("name")
+@click.argument("email")
+@click.pass_obj
+def people_set_email(obj, name: str, email: str) -> None:
+    """Give a person their work email (an LRS identifies people by it; "" clears it)."""
+    people = PeopleRepo(obj.store())
+    person = find(people, name)
+    try:
+        value = people.set_email(person.id, email)
+    except PeopleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{person.name}: {value or 'no email'}")

@@ -12,6 +12,7 @@ any concurrent edit (except that such a namesake never takes the certifier role 
 The id is fixed at creation: a rename keeps it. People made before this kept the random ids they had."""
 from __future__ import annotations
 
+import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -38,6 +39,19 @@ def person_id(name: str) -> str:
 
 class PeopleError(ValueError):
     pass
+
+
+EMAIL_RE = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+
+def normal_email(email: str | None) -> str | None:
+    """An email as stored: trimmed, lower case; None for none; :class:`PeopleError` if it is not one."""
+    value = (email or "").strip().lower()
+    if not value:
+        return None
+    if len(value) > 254 or not EMAIL_RE.match(value):
+        raise PeopleError(f"'{value[:80]}' is not an email address.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -179,6 +193,25 @@ class PeopleRepo:
             raise PeopleError(f"Several people match '{key}'; use their id: "
                               + ", ".join(f"{r[1]} ({r[0]})" for r in rows))
         return Person(*rows[0])
+
+    def set_email(self, person_id: str, email: str | None) -> str | None:
+        """Set (or with ``None``/"" clear) a person's email, as an LRS identifies people by it (#25);
+        stored in lower case, refused when it is not an address or someone else here has it."""
+        value = normal_email(email)
+        with self.store.transaction() as db:
+            if db.execute("SELECT 1 FROM people WHERE id=?", [person_id]).fetchone() is None:
+                raise PeopleError("There is no such person at this station.")
+            if value:
+                other = db.execute("SELECT name FROM people WHERE email=? COLLATE NOCASE AND id<>? AND deleted=0",
+                                   [value, person_id]).fetchone()
+                if other:
+                    raise PeopleError(f"{other[0]} already has the email {value}.")
+            db["people"].update(person_id, {"email": value, "updated_at": now_iso(), "clock": self.store.tick()})
+        return value
+
+    def email(self, person_id: str) -> str | None:
+        row = self.store.db.execute("SELECT email FROM people WHERE id=?", [person_id]).fetchone()
+        return row[0] if row else None
 
     def teams(self) -> list[str]:
         return [r[0] for r in self.store.db.execute(
