@@ -122,3 +122,12 @@ class RalphLrs:
         path = self.folder / "lrs" / user / "fs_lrs.jsonl"
         return sum(1 for _ in open(path, "rb")) if path.exists() else 0
 
+
+
+def ralph_fixture(tmp_path_factory):
+    """One Ralph for a test module (each test takes its own user); stopped at the end."""
+    lrs = RalphLrs(tmp_path_factory.mktemp("ralph")).start()
+    try:
+        yield lrs
+    finally:
+        lrs.stop()

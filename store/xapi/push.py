@@ -8,8 +8,8 @@ Statements go in batches (``POST statements``, a JSON array). What the LRS answe
 * 401/403 — the key is refused: the push stops with one message, nothing is marked, and automatic
   pushes wait until the settings change; 404 — no statements resource at that address: stops too;
 * no answer, 408, 429, 5xx — the push stops and everything not delivered stays queued; automatic
-  pushes retry with back-off (config.retry_delay). A 5xx for one statement while the rest of its
-  batch went through holds that statement (some LRSs answer 500 for a statement they cannot store).
+  pushes retry with back-off (config.retry_delay). A 5xx for a single statement while the LRS still
+  answers a read holds that statement (some LRSs answer 500 for a statement they cannot store).
 
 Statements our own validator rejects are held before anything is sent. A push killed at any point
 loses nothing: a batch is marked delivered only after the LRS said so, and a batch sent again is
@@ -125,8 +125,6 @@ class Pusher:
                     break
                 after = batch[-1].seq
                 items = self._statements(factory, trusted, batch, report)
-                self._batch_ok = False
-                self._server_held = False
                 try:
                     self._send(items, report)
                 finally:
@@ -182,7 +180,6 @@ class Pusher:
             queue.mark(self.store, sent=[seq for seq, _s in items])
             report.sent += len(items)
             report.duplicates += len(items) if status == 409 else 0
-            self._batch_ok = True
             return
         if status in (401, 403):
             raise _Stop(f"the LRS refused the key '{self.config.key}' (HTTP {status}: {reply.message()}). "
@@ -191,11 +188,9 @@ class Pusher:
         if status == 404:
             raise _Stop(f"{self.client.endpoint}statements does not exist (HTTP 404): check the LRS "
                         "endpoint address.")
-        transient = status in (408, 429) or status >= 500
         if len(items) == 1:
-            if transient and not (status >= 500 and self._batch_ok and not self._server_held):
+            if status in (408, 429) or (status >= 500 and not self._healthy()):
                 raise _Stop(self._trouble(reply))
-            self._server_held = self._server_held or transient
             seq, statement = items[0]
             reason = f"the LRS refused it (HTTP {status}: {reply.message()})"
             queue.mark(self.store, held={seq: reason})
@@ -206,6 +201,15 @@ class Pusher:
         half = len(items) // 2
         self._send(items[:half], report)
         self._send(items[half:], report)
+
+    def _healthy(self) -> bool:
+        """After a 5xx for one statement: does the LRS still answer a read? Then it is that statement
+        (some LRSs answer 500 for a statement they cannot store); else it is the server."""
+        try:
+            reply = self.client.get_statements(limit=1)
+        except LrsUnreachable:
+            return False
+        return reply.status < 500
 
     def _trouble(self, reply: Reply) -> str:
         return (f"the LRS at {self.client.endpoint} answered HTTP {reply.status} ({reply.message()}); "
