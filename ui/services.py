@@ -24,11 +24,14 @@ class Services:
     camera_factory: Callable                         # device name -> recorder camera source
     microphone_factory: Callable                     # device name -> recorder microphone source
     transcription_queue: object                      # ui.workers.transcription_queue.TranscriptionQueue
+    lrs_sender: object = None                        # ui.workers.lrs_sender.LrsSender (xAPI, #25)
 
     def shutdown(self) -> None:
         """The app is ending: stop the transcription queue, cancel and wait for downloads."""
         self.transcription_queue.shutdown()
         self.media.wait()
+        if self.lrs_sender is not None:
+            self.lrs_sender.shutdown()
 
 
 def build_services(store: Store, *, open_hub: Callable[[SyncConfig], Hub] | None = None,
@@ -37,6 +40,7 @@ def build_services(store: Store, *, open_hub: Callable[[SyncConfig], Hub] | None
     from recorder.camera import CameraSource  # noqa: PLC0415 - devices only where the app runs
     from recorder.microphone import MicrophoneSource  # noqa: PLC0415
     from recorder.transcription.jobs import station_settings  # noqa: PLC0415
+    from ui.workers.lrs_sender import LrsSender  # noqa: PLC0415
     from ui.workers.transcription_queue import TranscriptionQueue  # noqa: PLC0415
 
     hub = open_hub or default_open_hub
@@ -47,4 +51,5 @@ def build_services(store: Store, *, open_hub: Callable[[SyncConfig], Hub] | None
         camera_factory=camera_factory or CameraSource,
         microphone_factory=microphone_factory or MicrophoneSource,
         transcription_queue=transcription_queue or TranscriptionQueue(store, station_settings(store)),
+        lrs_sender=LrsSender(store),
     )

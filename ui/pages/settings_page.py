@@ -10,6 +10,7 @@ from store.changes import Changes
 from store.stations import rename
 from ui.context import AppContext
 from ui.widgets.person_dialog import AddPersonDialog
+from ui.widgets.lrs_settings import LrsSettingsGroup
 from ui.widgets.sync_settings import SyncSettingsGroup
 from ui.widgets.transcription_panel import TranscriptionSettingsBox
 
@@ -75,6 +76,7 @@ class SettingsPage(QWidget):
         self.sync_settings = SyncSettingsGroup(context.store)
         self.sync_settings.changed.connect(lambda: context.notify(Changes.of("sync_settings"), origin=self))
         self.sections_layout.addWidget(self.sync_settings)
+        self.sections_layout.addWidget(LrsSettingsGroup(context.store, context.services.lrs_sender))  # #25
         self.sections_layout.addWidget(TranscriptionSettingsBox(context.store, context.services.transcription_queue))
         self.sections_layout.addStretch(1)
         scroll = QScrollArea()
