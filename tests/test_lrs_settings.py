@@ -41,6 +41,7 @@ def test_set_up_test_and_send_now(qtbot, event, ralph):
     group.home_page.setText("https://learning.example.com/rolecall")
     with qtbot.waitSignal(group.changed, timeout=60_000):
         group.save_and_test()
+    qtbot.waitUntil(lambda: not group.busy(), timeout=10_000)
     assert "accepts the key" in group.message.text() and "Queued" in group.message.text()
     assert group.secret.text() == "" and "Saved" in group.secret.placeholderText()
     waiting = queue.counts(event, "own").queued
@@ -71,6 +72,7 @@ def test_automatic_sending_while_the_lrs_answers_and_backing_off_when_not(qtbot,
     group.auto.setChecked(True)
     with qtbot.waitSignal(group.changed, timeout=60_000):
         group.save_and_test()
+    qtbot.waitUntil(lambda: not group.busy(), timeout=10_000)
     assert "cannot be reached now" in group.message.text()
     with qtbot.waitSignal(group.sender.pushed, timeout=60_000) as first:
         pass                                                           # the timer pushes by itself
