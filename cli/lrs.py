@@ -197,3 +197,17 @@ def status_lines(d: dict) -> list[str]:
         lines.append(f"Last problem: {d['last_error']}"
                      + (f"; next automatic try after {d['next_attempt_at']}" if d["next_attempt_at"] else ""))
     return lines
+
+
+def lrs_summary(store) -> list[str]:
+    """The LRS in a line or two, for `rolecall sync status` (nothing when no LRS is set up)."""
+    d = status_data(store)
+    if not d["configured"]:
+        return []
+    line = f"LRS {d['url']}: {d['waiting']:,} statement(s) waiting, {d['sent']:,} sent"
+    if d["held"]:
+        line += f", {d['held']:,} held (`rolecall lrs status`)"
+    lines = [line]
+    if d["blocked"] or d["last_error"]:
+        lines.append(f"LRS problem: {d['blocked'] or d['last_error']}")
+    return lines

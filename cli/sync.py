@@ -132,6 +132,9 @@ def sync_status(obj) -> None:
     if signing:
         from store.sync.station_keys import StationSigner, fingerprint  # noqa: PLC0415
         click.echo(f"Station key fingerprint: {fingerprint(StationSigner(signing).public_hex)}")
+    from cli.lrs import lrs_summary  # noqa: PLC0415  (the LRS queue, #25)
+    for line in lrs_summary(store):
+        click.echo(line)
 
 
 @sync_group.command("forget-station-key")

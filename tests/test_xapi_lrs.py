@@ -229,6 +229,8 @@ def test_an_unreachable_lrs_keeps_everything_queued_and_backs_off(tmp_path):
     assert [round(t / timedelta(minutes=1)) for t in times] == [1, 2, 4]
     assert queue.counts(store, "own").queued == waiting
     assert "next automatic try after" in run_cli(store, "lrs", "status").output
+    sync_status = run_cli(store, "sync", "status").output
+    assert f"{waiting:,} statement(s) waiting" in sync_status and "LRS problem: the LRS at" in sync_status
     lrs = RalphLrs(tmp_path / "lrs", users=1, port=port).start()         # the LRS is back
     try:
         assert run_cli(store, "lrs", "push").exit_code == 0
