@@ -10,7 +10,7 @@ from store.sync import Syncer
 from store.sync.folder_hub import FolderHub
 from store.sync.tables import synced_tables
 from store.xapi import queue
-from test_sync_support import KEY_TEXT, team_key  # noqa: F401
+from test_sync_support import team_key
 from xapi_support import add_person, first_exercise, score, submitted_take
 
 

@@ -2,7 +2,7 @@
 record store, queued on the station and sent when the LRS answers. docs/xapi.md is the profile.
 
 * profile.py — every IRI of the profile, statement ids (UUID5 of kind and record id), agents (pure)
-* validate.py — the xAPI 1.0.3 statement rules (pure)
+* validate.py — the xAPI 1.0.3 statement rules, validate_base.py its formats and value checks (pure)
 * statements.py — a record's statement, from plain rows (pure); records.py — the SQL that reads them
 * export.py — `rolecall export xapi`; queue.py — the station-local queue (never synced)
 * config.py — the LRS settings (station table) and secret.py — the secret (OS keyring, or a 0600 file)

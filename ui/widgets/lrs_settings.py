@@ -4,7 +4,7 @@ refused. The saving, the LRS check and the push run on the app's LrsSender (ui/w
 off the UI thread (a keyring may ask to be unlocked; an LRS may not answer)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
