@@ -84,3 +84,13 @@ def test_automatic_sending_while_the_lrs_answers_and_backing_off_when_not(qtbot,
     with qtbot.waitSignal(group.sender.pushed, timeout=120_000) as second:
         pass
     assert second.args[0].ok and ralph.stored_lines(user) == second.args[0].sent > 0
+
+
+def test_the_app_has_one_sender_that_settings_uses(context, qtbot):
+    from ui.pages.settings_page import SettingsPage
+
+    page = SettingsPage(context)
+    qtbot.addWidget(page)
+    group = page.findChild(LrsSettingsGroup)
+    assert group is not None and group.sender is context.services.lrs_sender
+    assert group.sender.timer.isActive()                  # automatic sending runs whichever page is open
