@@ -101,7 +101,14 @@ def lrs_set(obj, url: str, key: str | None, secret: str | None, secret_file: Pat
     click.echo(f"LRS {endpoint}, key {config.key}; sends {SCOPE_TEXT[config.scope]}; "
                f"automatic sending {'on' if config.auto else 'off'}.")
     if check:
-        result = check_connection(open_client(store, config, secrets))
+        try:
+            client = open_client(store, config, secrets)
+        except (NotSetUp, SecretError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        try:
+            result = check_connection(client)
+        finally:
+            client.close()
         click.echo(result.message)
         if result.refused:
             sys.exit(1)
@@ -117,7 +124,7 @@ def lrs_push(obj, retry_held: bool) -> None:
     config = LrsConfig.load(store)
     try:
         client = open_client(store, config)
-    except NotSetUp as exc:
+    except (NotSetUp, SecretError) as exc:
         raise click.ClickException(str(exc)) from exc
     if retry_held:
         click.echo(f"{queue.retry_held(store):,} held statement(s) queued again.")

@@ -33,6 +33,10 @@ def statements(store: Store, identity: Identity, filters: records.Filters = reco
         except NotApplicable as exc:
             report.skipped[str(exc)] = report.skipped.get(str(exc), 0) + 1
             return
+        except (ValueError, TypeError, KeyError) as exc:       # a damaged row: reported, the rest go on
+            reason = f"a {kind} record could not be read ({exc.__class__.__name__})"
+            report.skipped[reason] = report.skipped.get(reason, 0) + 1
+            return
         stamp = statement["timestamp"]
         if (filters.since and stamp < filters.since) or (filters.until and stamp >= filters.until):
             return

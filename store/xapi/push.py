@@ -156,6 +156,10 @@ class Pusher:
             except NotApplicable as exc:
                 skipped[q.seq] = str(exc)
                 continue
+            except (ValueError, TypeError, KeyError) as exc:   # a damaged row: held, visible, the rest go on
+                held[q.seq] = f"its record could not be read ({exc.__class__.__name__}: {exc}); never sent"
+                report.held.append(f"{q.kind} {q.record_id}: {held[q.seq]}")
+                continue
             found = problems(statement, trusted)
             if found:
                 held[q.seq] = f"not valid xAPI (never sent): {'; '.join(found[:3])}"
