@@ -3,7 +3,7 @@
     rolecall lrs set URL --key KEY [--secret S | --secret-file F]   (asked hidden when not given)
                  [--home-page URL] [--pseudonymise/--named] [--scope own|all] [--auto/--no-auto]
                  [--since DATE] [--no-check]
-    rolecall lrs push [--retry-held]
+    rolecall lrs push [--retry-held | --resend-all]
     rolecall lrs status [--format text|json]
 
 Statements queue on the station as records are made and go to the LRS in batches when it answers;
@@ -116,8 +116,11 @@ def lrs_set(obj, url: str, key: str | None, secret: str | None, secret_file: Pat
 
 @lrs_group.command("push")
 @click.option("--retry-held", is_flag=True, help="Send the statements the LRS refused before once more.")
+@click.option("--resend-all", is_flag=True,
+              help="Send every statement again, those already sent too (an LRS that lost data; harmless "
+                   "otherwise: the LRS keeps one statement per id).")
 @click.pass_obj
-def lrs_push(obj, retry_held: bool) -> None:
+def lrs_push(obj, retry_held: bool, resend_all: bool) -> None:
     """Send the queued statements now, in batches; a statement the LRS refuses is held with its message
     and the rest go on. Exit 1 when the LRS cannot be reached or refuses the key (nothing is lost)."""
     store = obj.store()
@@ -126,7 +129,9 @@ def lrs_push(obj, retry_held: bool) -> None:
         client = open_client(store, config)
     except (NotSetUp, SecretError) as exc:
         raise click.ClickException(str(exc)) from exc
-    if retry_held:
+    if resend_all:
+        click.echo(f"{queue.requeue_all(store):,} statement(s) queued again.")
+    elif retry_held:
         click.echo(f"{queue.retry_held(store):,} held statement(s) queued again.")
     waiting = queue.counts(store, config.scope).queued
     click.echo(f"Sending {waiting:,} statement(s) to {config.url} …", err=True)

@@ -56,9 +56,9 @@ def test_demo_data_pushed_is_what_the_lrs_returns(ralph, tmp_path):
         assert {k: v for k, v in back[sid].items() if k not in LRS_FIELDS} == statement
     assert back[next(iter(back))]["authority"]["mbox"] == f"mailto:{user}@lrs.example.com"
     # everything again (a station that lost its queue): the LRS keeps one of each
-    queue.requeue_all(store)
-    again = run_cli(store, "lrs", "push")
+    again = run_cli(store, "lrs", "push", "--resend-all")
     assert again.exit_code == 0, again.output
+    assert f"{len(expected):,} statement(s) queued again" in again.output
     assert len(ralph.statements(user)) == len(expected) == ralph.stored_lines(user)
     status = run_cli(store, "lrs", "status")
     assert "Waiting: 0" in status.output and f"Sent: {len(expected):,}" in status.output
