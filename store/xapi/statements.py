@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from scoring.rubric import SCALE_MAX, SCALE_MIN, normalise, weighted_total, CriterionRule
+from scoring.rubric import SCALE_MAX, SCALE_MIN, CriterionRule, normalise, weighted_total
 from store.xapi import profile as P
 
 
