@@ -38,7 +38,7 @@ TEST_PACKAGES=(
   pulseaudio pulseaudio-utils   # a null sink as the virtual microphone the real-audio tests record from
   espeak-ng sox                 # speech fixtures (and the PortAudio recording check)
   ffmpeg                        # ffprobe inspects recorded takes in tests and benchmarks
-  xvfb xauth                    # a virtual display for the window tests and screenshots
+  xvfb xauth x11-utils          # a virtual display for the window tests and screenshots (xwininfo)
   poppler-utils                 # pdftotext/pdftoppm read the certificate PDFs
 )
 DIST_PACKAGES=(
