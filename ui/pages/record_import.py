@@ -14,9 +14,9 @@ from ui.workers.import_worker import ImportWorker, start_import_thread
 
 FILE_FILTER = ("Recordings (*.mp4 *.mov *.m4v *.mkv *.webm *.avi *.wav *.mp3 *.m4a *.aac *.ogg *.opus *.flac);;"
                "All files (*)")
-NO_CAMERA = ("No camera was found on this station. Record audio only, or add a recording made elsewhere "
-             "(a phone, another app) with Import a recording….")
-CAMERA_FAILED = "The camera gives no picture: you can still add a recording made elsewhere with Import a recording…."
+NO_CAMERA = ("No camera was found on this station. Record audio only (camera 'none'), or add a recording "
+             "made elsewhere, on a phone or in another app: Import a recording…")
+CAMERA_FAILED = "The camera gives no picture. You can still add a recording made elsewhere: Import a recording…"
 
 
 class RecordImport(QObject):
@@ -54,7 +54,7 @@ class RecordImport(QObject):
         self._show()
 
     def _show(self) -> None:
-        text = " ".join(t for t in (self._camera, self._playback) if t)
+        text = "\n".join(t for t in (self._camera, self._playback) if t)
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
 
