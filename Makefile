@@ -40,9 +40,9 @@ $(DIST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dist]'
 	@touch $(DIST_STAMP)
 
-dist: system-deps-dist $(APP)
+dist: $(APP)
 
-$(APP): $(DIST_STAMP) $(DIST_INPUTS)
+$(APP): $(DIST_STAMP) $(DIST_INPUTS) | system-deps-dist
 	$(BIN)/python -m PyInstaller --noconfirm --clean --log-level WARN \
 	  --distpath dist --workpath build/pyinstaller packaging/rolecall.spec
 	@touch $(APP)

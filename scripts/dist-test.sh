@@ -7,7 +7,7 @@
 #   frozen app) and find real words; sync to a folder hub; open the window on a virtual display.
 #
 #   scripts/dist-test.sh [dist/rolecall/rolecall]
-# Prints one line per step and "dist-test: N passed, 0 failed"; exits 1 at the first failure.
+# Prints one line per step, then "dist-test: all N steps passed"; exits 1 at the first failing step.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 APP=$(realpath "${1:-dist/rolecall/rolecall}")
@@ -36,7 +36,7 @@ step() {   # step NAME CHECK-COMMAND... : runs it, keeps its output in $OUT
     passed=$((passed + 1)); printf 'dist-test: ok   %-34s (%d s)\n' "$name" $((SECONDS - start))
   else
     printf 'dist-test: FAIL %s\n%s\n' "$name" "$OUT" | tail -40 >&2
-    echo "dist-test: $passed passed, 1 failed"
+    echo "dist-test: FAILED at step $((passed + 1)) ($name)"
     exit 1
   fi
 }
@@ -97,4 +97,4 @@ window_shows() {
 }
 step "the window opens (Xvfb, no arguments)" window_shows
 
-echo "dist-test: $passed passed, 0 failed"
+echo "dist-test: all $passed steps passed"

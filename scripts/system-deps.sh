@@ -20,14 +20,15 @@
 # can go on (the Python wheels carry everything else).
 set -euo pipefail
 
-# "a|b": either package satisfies the need (Debian 13 / Ubuntu 24.04 renamed some libraries *t64).
+# "a|b": either package satisfies the need (Debian 13 / Ubuntu 24.04 renamed some libraries *t64, and
+# the old name is then a virtual package that apt-get still accepts).
 APP_PACKAGES=(
   libportaudio2                 # sounddevice's PortAudio: the microphone
   libasound2-plugins            # ALSA's pulse plugin: PortAudio reaches PulseAudio/PipeWire through it
   libpulse0                     # QtMultimedia links libpulse: playing takes back, Qt's audio output
   libgl1 libegl1 libdrm2        # Qt's OpenGL/EGL (every platform plugin), DRM for FFmpeg's video decoding
   libfontconfig1 libfreetype6 fonts-dejavu-core   # fonts for Qt, and one font for a machine that has none
-  "libglib2.0-0t64|libglib2.0-0" libdbus-1-3 libxkbcommon0    # QtCore's event loop, QtGui's D-Bus and keys
+  "libglib2.0-0|libglib2.0-0t64" libdbus-1-3 libxkbcommon0    # QtCore's event loop, QtGui's D-Bus and keys
   libx11-6 libxext6 libxrandr2  # X11, also linked by Qt's FFmpeg media plugin
   libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
@@ -87,6 +88,18 @@ for want in "${wanted[@]}"; do
 done
 ((${#missing[@]})) || exit 0
 
+# For "a|b" the first name this system's archive knows (apt-cache reads the package lists, no root
+# needed); when it knows none (no `apt-get update` yet), the first one.
+chosen=()
+for want in "${missing[@]}"; do
+  IFS='|' read -r -a alts <<<"$want"
+  pick=${alts[0]}
+  for a in "${alts[@]}"; do
+    if apt-cache show "$a" >/dev/null 2>&1; then pick=$a; break; fi
+  done
+  chosen+=("$pick")
+done
+
 if ((check)); then
   echo "system-deps: missing Debian packages: ${missing[*]//|/ or }" >&2
   exit 1
@@ -100,7 +113,7 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "system-deps: Rolecall needs these Debian packages, which are not installed: ${missing[*]//|/ or }" >&2
     echo "system-deps: you are not root and there is no sudo here, so ask an administrator to run:" >&2
     echo >&2
-    echo "    apt-get update && apt-get install -y --no-install-recommends ${missing[*]%%|*}" >&2
+    echo "    apt-get update && apt-get install -y --no-install-recommends ${chosen[*]}" >&2
     echo >&2
     echo "system-deps: then run this command again. (Which package is for what: scripts/system-deps.sh.)" >&2
     exit 1
@@ -111,19 +124,9 @@ export DEBIAN_FRONTEND=noninteractive
 echo "system-deps: installing ${missing[*]//|/ or } ${SUDO:+(with sudo)}"
 if ! "${SUDO[@]}" apt-get update -qq; then
   echo "system-deps: 'apt-get update' failed (see above); install by hand:" >&2
-  echo "    ${SUDO[*]} apt-get install -y --no-install-recommends ${missing[*]%%|*}" >&2
+  echo "    ${SUDO[*]} apt-get install -y --no-install-recommends ${chosen[*]}" >&2
   exit 1
 fi
-# For "a|b" take the first name this system's archive has (a *t64 name on newer releases).
-chosen=()
-for want in "${missing[@]}"; do
-  IFS='|' read -r -a alts <<<"$want"
-  pick=${alts[0]}
-  for a in "${alts[@]}"; do
-    if apt-cache show "$a" >/dev/null 2>&1; then pick=$a; break; fi
-  done
-  chosen+=("$pick")
-done
 if ! "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${chosen[@]}" >/dev/null; then
   echo "system-deps: installing failed (see above); the command was:" >&2
   echo "    ${SUDO[*]} apt-get install -y --no-install-recommends ${chosen[*]}" >&2
