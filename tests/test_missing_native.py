@@ -235,3 +235,14 @@ def test_the_app_in_a_fresh_process_without_qtmultimedia(tmp_path):
     report = json.loads(out.stdout.strip().splitlines()[-1])
     assert report["shown"] == [spec.key for spec in PAGES] and not report["multimedia_loaded"]
     assert "Playback is not available on this station: libpulse.so.0" in report["notice"]
+
+
+def test_the_fix_in_the_frozen_app_is_to_reinstall_it(monkeypatch):
+    """In the one-folder app the libraries ship in its folder: apt-get would not help."""
+    from recorder.native_libs import fix_command, unavailable
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert fix_command("libportaudio.so.2") == ("reinstall Rolecall: this copy of the app is incomplete "
+                                                "(libportaudio.so.2 is missing from its folder)")
+    assert "apt-get" not in unavailable("Playback", ImportError(NO_PULSE))
+    monkeypatch.delattr(sys, "frozen")
+    assert "libpulse0" in fix_command("libpulse.so.0") and "Debian calls it libx" not in fix_command("libGL.so.1")
