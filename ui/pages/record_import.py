@@ -23,6 +23,7 @@ class RecordImport(QObject):
     """Owns the Import button and the notice label; the page places both and reports its state."""
     imported = Signal(object)       # recorder.media_import.ImportedRecording, stored as an open take
     said = Signal(str, bool)        # text, is it an error
+    idle = Signal()                 # an import ended (stored or not): the page updates its buttons
 
     def __init__(self, store, who: Callable[[], tuple[str, str, str | None] | str], parent=None):
         """``who() -> (rep id, exercise id, partner id)``, or a sentence saying what to choose first."""
@@ -95,7 +96,7 @@ class RecordImport(QObject):
     def _on_finished(self) -> None:
         self._worker = None
         self._thread = None
-        self.button.setEnabled(True)
+        self.idle.emit()
 
     def wait(self, ms: int = 30000) -> None:
         """Quitting: let a running import finish (it is a file copy or an encode that keeps nothing half-done)."""

@@ -41,6 +41,7 @@ class RecordPage(QWidget):
         self.importer = RecordImport(context.store, self._who, self)   # recordings made elsewhere
         self.importer.said.connect(self._say)
         self.importer.imported.connect(self._on_imported)
+        self.importer.idle.connect(self._update_buttons)
         self.importer.set_playback_problem(self.playback.unavailable)
         self._build()
         self._wire_worker()
