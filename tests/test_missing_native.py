@@ -246,3 +246,12 @@ def test_the_fix_in_the_frozen_app_is_to_reinstall_it(monkeypatch):
     assert "apt-get" not in unavailable("Playback", ImportError(NO_PULSE))
     monkeypatch.delattr(sys, "frozen")
     assert "libpulse0" in fix_command("libpulse.so.0") and "Debian calls it libx" not in fix_command("libGL.so.1")
+
+
+def test_the_window_without_qt_libraries_names_the_missing_one(tmp_path):
+    """Qt itself cannot load (no libEGL): no window, but one clear line and exit 1, never a traceback."""
+    out = _rolecall(tmp_path, {"PySide6.QtWidgets": ("ImportError", "libEGL.so.1: cannot open shared object "
+                                                                      "file: No such file or directory")})
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "The window is not available on this station: libEGL.so.1 could not be loaded" in out.stderr
+    assert "apt-get install libegl1" in out.stderr
