@@ -1,5 +1,5 @@
 """The Record page's way in for recordings made elsewhere — the answer when the station has no working
-camera: "Import a recording…" opens a file dialog, then recorder.media_import runs on a thread (a file
+camera: "Import…" opens a file dialog, then recorder.media_import runs on a thread (a file
 that needs re-encoding takes a while) and the take joins the page's open takes, to play back and submit.
 Also the notice that says what the page cannot do here (no camera, no playback) and what to do instead."""
 from __future__ import annotations
@@ -15,8 +15,8 @@ from ui.workers.import_worker import ImportWorker, start_import_thread
 FILE_FILTER = ("Recordings (*.mp4 *.mov *.m4v *.mkv *.webm *.avi *.wav *.mp3 *.m4a *.aac *.ogg *.opus *.flac);;"
                "All files (*)")
 NO_CAMERA = ("No camera was found on this station. Record audio only (camera 'none'), or add a recording "
-             "made elsewhere, on a phone or in another app: Import a recording…")
-CAMERA_FAILED = "The camera gives no picture. You can still add a recording made elsewhere: Import a recording…"
+             "made elsewhere, on a phone or in another app, with Import… below.")
+CAMERA_FAILED = "The camera gives no picture. You can still add a recording made elsewhere with Import… below."
 
 
 class RecordImport(QObject):
@@ -31,8 +31,10 @@ class RecordImport(QObject):
         self.store, self.who = store, who
         self._thread: QThread | None = None
         self._worker: ImportWorker | None = None
-        self.button = QPushButton("Import a recording…")
-        self.button.setToolTip("Add a video or audio file recorded elsewhere (a phone, another app) as a take")
+        self.button = QPushButton("Import…")      # short: the row holds five buttons at 1200 px
+        self.button.setToolTip("Import a recording made elsewhere (a video or audio file from a phone or "
+                               "another app) as a take")
+        self.button.setAccessibleName("Import a recording")
         self.button.clicked.connect(self.choose_file)
         self.notice = QLabel()
         self.notice.setObjectName("errorText")
