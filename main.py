@@ -16,7 +16,12 @@ def launch_app(data_dir: Path) -> int:
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Entry point of the `rolecall` console command and of `python main.py`."""
+    """Entry point of the `rolecall` console command, of `python main.py` and of the frozen app."""
+    # In the frozen app (PyInstaller) the transcription child process is this same executable started
+    # with --multiprocessing-fork: freeze_support runs the child there and exits, before any parsing.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     os.environ.setdefault("PYTHONUTF8", "1")
     from cli import main
 

@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from recorder.devices import DeviceSpec, camera_name_to_path, parse_spec
-from recorder.errors import NoCameraError
+from recorder.errors import NoCameraBackendError, NoCameraError
 
 FrameSink = Callable[[np.ndarray, float], None]
 os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")  # our own messages say what failed, clearly
@@ -22,8 +22,10 @@ os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")  # our own messages say what 
 
 def open_capture(spec: DeviceSpec):
     """Default capture factory: a cv2.VideoCapture for a classified spec."""
-    import cv2  # noqa: PLC0415 - OpenCV is heavy; import only when a camera is really opened
-
+    try:
+        import cv2  # noqa: PLC0415 - OpenCV is heavy; import only when a camera is really opened
+    except ImportError as err:  # a missing module, or a library it links that the loader cannot find
+        raise NoCameraBackendError(spec.text, str(err)) from err
     try:  # our NoCameraError says what failed; OpenCV's own warnings would only add noise
         cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
     except AttributeError:

@@ -1,6 +1,8 @@
 """Errors raised by the capture engine, each with a message a person at a station can act on."""
 from __future__ import annotations
 
+from recorder.native_libs import fix_command, missing_library
+
 
 class RecorderError(Exception):
     """Base class: ``str(err)`` is a complete sentence saying what happened and what to do."""
@@ -27,10 +29,20 @@ class NoMicrophoneError(RecorderError):
 class NoPortAudioError(RecorderError):
     def __init__(self, detail: str = "") -> None:
         msg = ("The audio system (PortAudio) is not available"
-               f"{': ' + detail if detail else ''}. Install it (Debian/Ubuntu: "
-               "'sudo apt-get install libportaudio2') and restart Rolecall, or record with "
-               "microphone 'none' or an audio file.")
+               f"{': ' + detail if detail else ''}. To fix it: {fix_command('libportaudio.so.2')}, then "
+               "restart Rolecall; or record with microphone 'none' or an audio file.")
         super().__init__(msg)
+
+
+class NoCameraBackendError(NoCameraError):
+    """OpenCV, which opens cameras and video files, cannot be imported (a missing library or module)."""
+
+    def __init__(self, spec: object, detail: str = "") -> None:
+        RecorderError.__init__(
+            self, f"The camera library (OpenCV) could not be loaded{': ' + detail if detail else ''}. "
+            f"To fix it: {fix_command(missing_library(detail))}, then restart Rolecall; or record audio "
+            "only (camera 'none'), or import a recording made elsewhere.")
+        self.spec = spec
 
 
 class NothingToRecordError(RecorderError):

@@ -39,7 +39,25 @@ class CorruptDatabaseError(StoreError):
 
 
 class NewerDatabaseError(StoreError):
-    pass
+    """The database was written by a newer Rolecall: this one refuses it and changes nothing."""
+
+    def __init__(self, path: Path, version: int, known: int, written_by: str | None):
+        newer = f"Rolecall {written_by}" if written_by else "a newer Rolecall"
+        super().__init__(
+            f"The database {path} was written by {newer} (schema {version}); this is Rolecall "
+            f"{app_version()}, which knows schema {known} at most. Nothing was changed. Install "
+            f"{'Rolecall ' + written_by + ' or newer' if written_by else 'the newer Rolecall'} on this "
+            "station, or choose another data folder with --data-dir or ROLECALL_DATA_DIR.")
+        self.version, self.known, self.written_by = version, known, written_by
+
+
+def app_version() -> str:
+    """This build's version (the package's metadata; the frozen app carries it too)."""
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+    try:
+        return version("rolecall")
+    except PackageNotFoundError:
+        return "(unknown version)"
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -164,6 +182,14 @@ class Store:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
 
+def _written_by(store: Store) -> str | None:
+    """The version a newer build recorded when it last opened the database, if it can be read."""
+    try:
+        return store.get_meta("app_version")
+    except sqlite3.DatabaseError:
+        return None
+
+
 def _check_data_dir(data_dir: Path) -> None:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -173,6 +199,11 @@ def _check_data_dir(data_dir: Path) -> None:
     if not os.access(data_dir, os.W_OK | os.X_OK):
         raise DataDirError(f"The data folder {data_dir} is read-only. Make it writable, or choose "
                            "another with --data-dir or ROLECALL_DATA_DIR.")
+    database = data_dir / DB_NAME
+    if database.exists() and not os.access(database, os.R_OK | os.W_OK):
+        raise DataDirError(f"The database {database} cannot be written by this user (it is read-only or "
+                           "belongs to someone else). Make it writable, or choose another data folder "
+                           "with --data-dir or ROLECALL_DATA_DIR.")
 
 
 def check_integrity(store: Store) -> None:
@@ -218,13 +249,14 @@ def open_store(data_dir: Path | str, full_check: bool = False) -> Store:
             check_integrity(store)
         version = store.user_version()
         if version > len(schema.MIGRATIONS):
-            raise NewerDatabaseError(
-                f"The database {path} was written by a newer Rolecall (schema {version}, this version "
-                f"knows {len(schema.MIGRATIONS)}). Update Rolecall on this station.")
+            raise NewerDatabaseError(path, version, len(schema.MIGRATIONS), _written_by(store))
         with store.transaction() as tx:
             schema.migrate(tx.conn)
             if store.get_meta("station_id") is None:
                 tx.execute("INSERT INTO station(key, value) VALUES('station_id', ?)", [new_id()])
+            if store.get_meta("app_version") != app_version():   # an older build names it when refusing
+                tx.execute("INSERT OR REPLACE INTO station(key, value) VALUES('app_version', ?)",
+                           [app_version()])
         store.station_id = store.get_meta("station_id") or ""
     except sqlite3.DatabaseError as exc:
         store.close()

@@ -105,12 +105,50 @@ def test_corrupt_database_is_reported_and_not_overwritten(data_dir):
 
 
 def test_database_from_a_newer_version_is_refused(data_dir):
+    """The refusal names both versions (the newer one records its own on every open) and changes nothing."""
+    from store.db import app_version
     open_store(data_dir).close()
     conn = sqlite3.connect(data_dir / "rolecall.db")
+    conn.execute("UPDATE station SET value='0.9.0' WHERE key='app_version'")
+    conn.commit()
     conn.execute(f"PRAGMA user_version={len(schema.MIGRATIONS) + 5}")
     conn.close()
-    with pytest.raises(NewerDatabaseError, match="newer Rolecall"):
+    before = (data_dir / "rolecall.db").read_bytes()
+    with pytest.raises(NewerDatabaseError) as caught:
         open_store(data_dir)
+    text = str(caught.value)
+    assert f"written by Rolecall 0.9.0 (schema {len(schema.MIGRATIONS) + 5})" in text
+    assert f"this is Rolecall {app_version()}, which knows schema {len(schema.MIGRATIONS)} at most" in text
+    assert "Install Rolecall 0.9.0 or newer" in text and (data_dir / "rolecall.db").read_bytes() == before
+
+
+def test_database_from_a_newer_version_that_did_not_record_its_version(data_dir):
+    open_store(data_dir).close()
+    conn = sqlite3.connect(data_dir / "rolecall.db")
+    conn.execute("DELETE FROM station WHERE key='app_version'")
+    conn.commit()
+    conn.execute(f"PRAGMA user_version={len(schema.MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(NewerDatabaseError, match=r"written by a newer Rolecall \(schema"):
+        open_store(data_dir)
+
+
+def test_the_app_shows_why_it_cannot_open_a_newer_database(data_dir):
+    """The window's start: a dialog with the refusal, then the app ends (no traceback, nothing changed)."""
+    from ui.app import _open_with_dialogs
+    open_store(data_dir).close()
+    conn = sqlite3.connect(data_dir / "rolecall.db")
+    conn.execute(f"PRAGMA user_version={len(schema.MIGRATIONS) + 1}")
+    conn.close()
+    shown = []
+
+    class Box:
+        @staticmethod
+        def critical(_parent, title, text):
+            shown.append((title, text))
+    assert _open_with_dialogs(data_dir, Box) is None
+    (title, text), = shown
+    assert title == "Rolecall cannot start" and "was written by Rolecall" in text
 
 
 def test_data_dir_that_cannot_be_created(tmp_path):

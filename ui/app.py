@@ -33,7 +33,13 @@ def run_app(data_dir: Path, argv: list[str], make_services: Callable | None = No
     if problem:
         print(f"Error: {problem}", file=sys.stderr)
         return 1
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+    except ImportError as err:   # Qt links OS libraries (EGL, xkbcommon, fontconfig ...) a bare machine lacks
+        from recorder.native_libs import unavailable
+        print(f"Error: {unavailable('The window', err)} The command line works without it "
+              "(`rolecall --help`).", file=sys.stderr)
+        return 1
 
     from ui.context import AppContext
     from ui.main_window import MainWindow

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 from store.changes import Changes
 from store.recordings import RecordingError, RecordingRepo
 from ui.pages.record_controller import RecordController, TakeRequest
+from ui.pages.record_import import CAMERA_FAILED, NO_CAMERA, RecordImport
 from ui.pages.record_setup import RecordSetup, disk_space_warning, local_time, mmss, repolish
 from ui.widgets.level_meter import LevelMeter
 from ui.widgets.video_preview import VideoPreview
@@ -37,6 +38,11 @@ class RecordPage(QWidget):
         self.playback.state_changed.connect(self._update_buttons)
         self.playback.position_text.connect(lambda text: self.time_label.setText(text))
         self.playback.failed.connect(lambda text: self._say(text, error=True))
+        self.importer = RecordImport(context.store, self._who, self)   # recordings made elsewhere
+        self.importer.said.connect(self._say)
+        self.importer.imported.connect(self._on_imported)
+        self.importer.idle.connect(self._update_buttons)
+        self.importer.set_playback_problem(self.playback.unavailable)
         self._build()
         self._wire_worker()
         self.setup.load_exercises()
@@ -76,6 +82,7 @@ class RecordPage(QWidget):
 
         right = QVBoxLayout()
         body.addLayout(right, 1)
+        right.addWidget(self.importer.notice)          # no camera / no playback here, and what to do
         self.stack = QStackedWidget()
         self.preview = VideoPreview()
         self.stack.addWidget(self.preview)
@@ -99,7 +106,8 @@ class RecordPage(QWidget):
         self.submit_button.clicked.connect(self.submit_selected)
         self.discard_button = QPushButton("Discard")
         self.discard_button.clicked.connect(self.discard_selected)
-        for b in (self.record_button, self.play_button, self.submit_button, self.discard_button):
+        for b in (self.record_button, self.play_button, self.submit_button, self.discard_button,
+                  self.importer.button):
             buttons.addWidget(b)
         right.addLayout(buttons)
         self.message = QLabel("")
@@ -129,6 +137,7 @@ class RecordPage(QWidget):
         worker.preview.connect(self.preview.set_image)
         worker.level.connect(self.level_meter.set_level)
         worker.camera_problem.connect(self.preview.clear)
+        worker.camera_problem.connect(self._on_camera_problem)
         worker.preview_stopped.connect(self.level_meter.reset)
 
     def _devices(self) -> tuple[str, str]:
@@ -190,6 +199,22 @@ class RecordPage(QWidget):
                 self._problems_told.clear()
             self._problems_told.add(text)
         self._say(text, error=True, status_bar=loud)
+
+    def _on_camera_problem(self, _text: str) -> None:      # the preview shows what went wrong
+        self.importer.set_camera_problem(CAMERA_FAILED if self.setup.cameras else NO_CAMERA)
+
+    def _who(self) -> tuple[str, str, str | None] | str:
+        """Who an imported recording is of, for the importer; or what to choose first."""
+        person, ex = self.context.person, self.exercise
+        if person is None or ex is None:
+            return "Choose who is recording and an exercise first."
+        return person.id, ex["id"], self.setup.partner_id()
+
+    def _on_imported(self, imported) -> None:
+        self._say(f"Imported as a take ({imported.how}, {imported.duration:.1f} s). Play it back, then "
+                  "submit it or discard it.")
+        self._refresh_takes()
+        self.context.notify(Changes.of("recordings"), origin=self)
 
     def _on_status(self, text: str, _msecs: int) -> None:
         self._last_status = text
@@ -294,6 +319,9 @@ class RecordPage(QWidget):
     def toggle_play(self) -> None:
         if self.state != "idle":
             return
+        if self.playback.unavailable:
+            self._say(self.playback.unavailable, error=True)
+            return
         rec_id = self.selected_take_id()
         if rec_id is None:
             return
@@ -355,6 +383,10 @@ class RecordPage(QWidget):
         self.play_button.setText("Pause  (Space)" if playing else "Play  (Space)")
         for b in (self.play_button, self.submit_button, self.discard_button):
             b.setEnabled(has_take and not busy)
+        self.importer.button.setEnabled(not busy and not self.importer.running)
+        if self.playback.unavailable:
+            self.play_button.setEnabled(False)
+            self.play_button.setToolTip(self.playback.unavailable)
         self.setup.set_busy(busy)
 
     def _say(self, text: str, error: bool = False, status_bar: bool = True) -> None:
@@ -369,7 +401,9 @@ class RecordPage(QWidget):
     def _restart_preview(self) -> None:
         if self.stack.currentWidget() is self.preview:
             camera, microphone = self._devices()
-            if camera.lower() in ("", "none"):
+            no_camera = camera.lower() in ("", "none")
+            self.importer.set_camera_problem(NO_CAMERA if no_camera and not self.setup.cameras else "")
+            if no_camera:
                 self.preview.clear("Audio only: no camera chosen")
             self.level_meter.reset()
             self.recorder.start_preview(camera, microphone)
@@ -390,3 +424,4 @@ class RecordPage(QWidget):
     def shutdown(self) -> None:
         """Stop a running take (it is kept) and the worker thread. Called when the app quits."""
         self.recorder.shutdown()
+        self.importer.wait()

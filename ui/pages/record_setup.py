@@ -53,6 +53,7 @@ class RecordSetup(QWidget):
     def __init__(self, context, parent=None):
         super().__init__(parent)
         self.context = context
+        self.cameras: list[str] = []       # the cameras the OS reported at the last load_devices()
         left = QVBoxLayout(self)
         left.setContentsMargins(0, 0, 0, 0)
         ex_box = QGroupBox("Exercise")
@@ -127,7 +128,7 @@ class RecordSetup(QWidget):
     def load_devices(self) -> None:
         from recorder.devices import list_cameras, list_microphones
         from recorder.errors import RecorderError
-        cams = [d.spec for d in list_cameras()]
+        cams = self.cameras = [d.spec for d in list_cameras()]
         try:
             mics = [d.spec for d in list_microphones()]
         except RecorderError as err:

@@ -8,17 +8,20 @@
 
 ``position()`` answers at once after ``seek`` (the backend reports the new position a little later),
 so "cite this moment" and the transcript highlight agree with what the reviewer asked for.
+
+Where Qt's multimedia libraries cannot load (ui/multimedia.py), the player shows what is missing and
+the command that fixes it; seeking, the position and everything built on them (transcript, citing a
+moment) still work, so a take can be scored from its transcript.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedLayout, QVBoxLayout, QWidget
 
 from store.stations import station_label
+from ui.multimedia import playback_problem
 from ui.widgets.remote_take import RemoteTakePanel
 
 JUMP_S = 5.0
@@ -41,12 +44,24 @@ class TakePlayer(QWidget):
         self.recording_id: str | None = None
         self.duration_s = 0.0
         self._position = 0.0
-        self.media = QMediaPlayer(self)
-        self.audio = QAudioOutput(self)
-        self.media.setAudioOutput(self.audio)
-        self.video = QVideoWidget()
+        self.unavailable = playback_problem()     # None, or why nothing can be played here
+        self.media = self.audio = None
+        if self.unavailable is None:
+            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer  # noqa: PLC0415
+            from PySide6.QtMultimediaWidgets import QVideoWidget  # noqa: PLC0415
+            self._playing = QMediaPlayer.PlaybackState.PlayingState
+            self.media = QMediaPlayer(self)
+            self.audio = QAudioOutput(self)
+            self.media.setAudioOutput(self.audio)
+            self.video = QVideoWidget()
+            self.media.setVideoOutput(self.video)
+        else:
+            self.video = QLabel(self.unavailable)
+            self.video.setObjectName("errorText")
+            self.video.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.video.setWordWrap(True)
+            self.video.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.video.setMinimumSize(240, 150)
-        self.media.setVideoOutput(self.video)
         self.missing = QLabel()
         self.missing.setObjectName("emptyState")
         self.missing.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -83,6 +98,11 @@ class TakePlayer(QWidget):
         lay.addLayout(self.screen, 1)
         lay.addLayout(controls)
 
+        if self.media is None:
+            self.play_button.setEnabled(False)
+            self.play_button.setToolTip(self.unavailable)
+            self._show_missing(self.unavailable)
+            return
         self.media.positionChanged.connect(self._on_position)
         self.media.durationChanged.connect(self._on_duration)
         self.media.playbackStateChanged.connect(self._on_state)
@@ -111,21 +131,24 @@ class TakePlayer(QWidget):
                 self.load(located.path, self.duration_s, self.recording_id)
 
     def has_video(self) -> bool:
-        return self.screen.currentWidget() is self.video
+        return self.media is not None and self.screen.currentWidget() is self.video
 
     def load(self, path: Path | None, duration_s: float | None = None, recording_id: str | None = None) -> None:
-        self.media.stop()
+        if self.media is not None:
+            self.media.stop()
         self.remote.leave()
         self.recording_id = recording_id
         self.duration_s = float(duration_s or 0.0)
         self._position = 0.0
         if path is None or not Path(path).is_file():
-            self.media.setSource(QUrl())
+            if self.media is not None:
+                self.media.setSource(QUrl())
             self._show_missing("The video of this take is not on this station yet"
                                + (" (sync fetches it)." if path else "."))
         else:
-            self.screen.setCurrentWidget(self.video)
-            self.media.setSource(QUrl.fromLocalFile(str(path)))
+            self.screen.setCurrentWidget(self.video)     # without QtMultimedia: says why it cannot play
+            if self.media is not None:
+                self.media.setSource(QUrl.fromLocalFile(str(path)))
         self._update_label()
         self.position_changed.emit(0.0)
 
@@ -133,13 +156,17 @@ class TakePlayer(QWidget):
         self.missing.setText(text)
         self.screen.setCurrentWidget(self.missing)
 
+    def _stop_media(self) -> None:
+        if self.media is not None:
+            self.media.stop()
+            self.media.setSource(QUrl())
+
     def clear(self) -> None:
-        self.media.stop()
+        self._stop_media()
         self.remote.leave()
         self.recording_id = None
         if self.screen.currentWidget() is self.remote:
-            self._show_missing("No take open.")
-        self.media.setSource(QUrl())
+            self._show_missing(self.unavailable or "No take open.")
         self.duration_s = 0.0
         self._position = 0.0
         self._update_label()
@@ -151,7 +178,8 @@ class TakePlayer(QWidget):
     def seek(self, seconds: float) -> None:
         limit = self.duration_s if self.duration_s > 0 else max(seconds, 0.0)
         self._position = max(0.0, min(float(seconds), limit))
-        self.media.setPosition(int(self._position * 1000))
+        if self.media is not None:
+            self.media.setPosition(int(self._position * 1000))
         self._update_label()
         self.position_changed.emit(self._position)
 
@@ -159,16 +187,19 @@ class TakePlayer(QWidget):
         self.seek(self._position + delta)
 
     def toggle(self) -> None:
+        if self.media is None:
+            return
         if self.is_playing():
             self.media.pause()
         else:
             self.media.play()
 
     def pause(self) -> None:
-        self.media.pause()
+        if self.media is not None:
+            self.media.pause()
 
     def is_playing(self) -> bool:
-        return self.media.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        return self.media is not None and self.media.playbackState() == self._playing
 
     # -- backend reports ----------------------------------------------------------------------------
     def _on_position(self, ms: int) -> None:
@@ -184,7 +215,7 @@ class TakePlayer(QWidget):
             self._update_label()
 
     def _on_state(self, state) -> None:
-        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        playing = state == self._playing
         self.play_button.setText("Pause" if playing else "Play")
         self.playing_changed.emit(playing)
 
@@ -192,5 +223,4 @@ class TakePlayer(QWidget):
         self.time_label.setText(f"{clock(self._position)} / {clock(self.duration_s)}")
 
     def shutdown(self) -> None:
-        self.media.stop()
-        self.media.setSource(QUrl())
+        self._stop_media()

@@ -1,10 +1,14 @@
-"""Playing a take back on the Record page: QMediaPlayer + QVideoWidget, built on first use."""
+"""Playing a take back on the Record page: QMediaPlayer + QVideoWidget, built on first use.
+
+``unavailable`` says why nothing can be played (Qt's multimedia libraries do not load; ui/multimedia.py);
+the page then keeps Play disabled and shows the reason, and recording works as before."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl, Signal
 
+from ui.multimedia import playback_problem
 from ui.pages.record_setup import mmss
 
 
@@ -19,13 +23,15 @@ class TakePlayer(QObject):
         super().__init__(parent)
         self._player = None
         self.video_widget = None
+        self.unavailable = playback_problem()     # None, or what is missing and the command that fixes it
 
     @property
     def created(self) -> bool:
         return self._player is not None
 
     def media_player(self):
-        """The QMediaPlayer (and its video widget), created the first time a take is played."""
+        """The QMediaPlayer (and its video widget), created the first time a take is played. Only called
+        when ``unavailable`` is None."""
         if self._player is None:
             from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
             from PySide6.QtMultimediaWidgets import QVideoWidget
