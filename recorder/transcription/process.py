@@ -61,6 +61,7 @@ def _child_main(requests, results, settings: dict) -> None:  # runs in the child
                 transcriber = Transcriber(TranscribeSettings(**settings))
             flt = SegmentFilter(transcriber.settings.no_speech_threshold)
             crash_after = req.get("crash_after_segments")
+            stall_after = req.get("stall_after_segments")
             n = 0
             for seg in transcriber.transcribe(req["path"], req.get("vocabulary", ()),
                                               on_info=lambda i: results.send(("info", job, i.to_dict())),
@@ -70,6 +71,8 @@ def _child_main(requests, results, settings: dict) -> None:  # runs in the child
                 n += 1
                 if crash_after is not None and n >= crash_after:
                     os.abort()  # diagnostic hook: a native crash in the middle of a job
+                if stall_after is not None and n >= stall_after:
+                    threading.Event().wait()  # diagnostic hook: a child that hangs mid-job until killed
             results.send(("done", job, {"dropped": flt.dropped}))
         except AudioDecodeError as e:
             results.send(("error", job, {"kind": "decode", "message": str(e), "retryable": False}))
@@ -142,7 +145,7 @@ class TranscriptionProcess:
             on_info: Callable[[TranscriptInfo], None] | None = None,
             on_segment: Callable[[Segment], None] | None = None,
             crash_after_segments: int | None = None, start_at: float = 0.0,
-            term_forms: Sequence[str] = ()) -> Transcript:
+            term_forms: Sequence[str] = (), stall_after_segments: int | None = None) -> Transcript:
         with self._lock:
             self._cancelled = False
             self._ensure_started()
@@ -152,6 +155,7 @@ class TranscriptionProcess:
             proc = self._proc
             self._req.send({"job": job, "path": os.fspath(path), "vocabulary": list(vocabulary),
                             "crash_after_segments": crash_after_segments, "start_at": start_at,
+                            "stall_after_segments": stall_after_segments,
                             "term_forms": list(term_forms)})
         info: TranscriptInfo | None = None
         segments: list[Segment] = []
@@ -167,6 +171,8 @@ class TranscriptionProcess:
                         raise EOFError
                     continue
                 kind, msg_job, payload = res.recv()
+                if self._cancelled:        # Cancel wins over what the child had already sent
+                    raise EOFError
             except (EOFError, OSError, ValueError):
                 proc.join(2)
                 with self._lock:
